@@ -1,0 +1,31 @@
+/** Command-line parsing shared by the verbs: node:util parseArgs, errors as GrokpipeError (exit 2). */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { resolve } from 'node:path';
+import { GrokpipeError } from '../engine/errors.ts';
+import { findRoot } from '../engine/project.ts';
+
+export const COMMON_OPTIONS = {
+  C: { type: 'string', short: 'C' },
+  profile: { type: 'string', short: 'p' },
+  set: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(verb: string, argv: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new GrokpipeError({ title: `bad arguments for \`grokpipe ${verb}\``, expected: usage, found: (e as Error).message });
+  }
+}
+
+export function rootFrom(cwd: string, C: string | undefined): string {
+  return findRoot(C ? resolve(cwd, C) : cwd);
+}
+
+export function jobsOption(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new GrokpipeError({ title: 'bad value for -j', expected: 'a whole number of parallel jobs, at least 1', found: `\`${v}\`` });
+  return n;
+}

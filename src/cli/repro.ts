@@ -1,0 +1,43 @@
+/** `grokpipe repro [targets] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait]` */
+import { repro, defaultJobs } from '../engine/repro.ts';
+import { createReporter } from '../engine/progress.ts';
+import type { CliIo } from './io.ts';
+import { jobsOption, parse, rootFrom } from './options.ts';
+
+export const REPRO_USAGE = 'grokpipe repro [targets...] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait] [--verbose] [--set vars.x=v] [-C dir]';
+
+export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('repro', argv, {
+    'dry-run': { type: 'boolean', short: 'n' },
+    force: { type: 'boolean', short: 'f' },
+    jobs: { type: 'string', short: 'j' },
+    'keep-going': { type: 'boolean', short: 'k' },
+    wait: { type: 'boolean' },
+    verbose: { type: 'boolean', short: 'v' },
+  }, REPRO_USAGE);
+  if (values.help) return (io.out.write(`${REPRO_USAGE}\n`), 0);
+  const root = rootFrom(io.cwd, values.C);
+  const jobs = jobsOption(values.jobs) ?? defaultJobs();
+  const reporter = createReporter(io.out, { verbose: values.verbose });
+  const result = await repro(root, {
+    targets: positionals,
+    profile: values.profile,
+    set: values.set,
+    dryRun: values['dry-run'],
+    force: values.force,
+    jobs,
+    keepGoing: values['keep-going'],
+    wait: values.wait,
+    reporter,
+    signal: io.signal,
+    command: `grokpipe repro ${argv.join(' ')}`.trim(),
+  });
+  if (result.plan) {
+    const verb = { 'up-to-date': 'up to date   ', restorable: 'would restore', stale: 'would run    ', waiting: 'would run?   ' } as const;
+    for (const a of result.plan) io.out.write(`${verb[a.state]}  ${a.instance}${a.reasons.length ? `  (${a.reasons[0]})` : ''}\n`);
+    const n = (s: string) => result.plan!.filter((a) => a.state === s).length;
+    io.out.write(`dry run (profile ${result.summary.profile}): ${n('stale')} to run, ${n('waiting')} to run if their upstream outputs change, ${n('restorable')} to restore, ${n('up-to-date')} up to date; nothing was written\n`);
+  }
+  // 128 + SIGINT, as shells report an interrupted command.
+  return io.signal?.aborted ? 130 : result.exitCode;
+}

@@ -1,0 +1,61 @@
+/**
+ * The CLI as a function: `runCli(argv, io)` returns the exit code (0 success, 1 a stage or check
+ * failed, 2 bad input or refused). bin/grokpipe.js calls it through main.ts; tests call it in-process.
+ */
+import { EXIT_BAD_INPUT, isGrokpipeError } from '../engine/errors.ts';
+import type { CliIo } from './io.ts';
+
+export const USAGE = `grokpipe: a content-hashed DAG build tool for reproducible research
+
+usage: grokpipe <verb> [options]
+
+verbs:
+  repro [targets] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait]
+                      bring instances up to date: run, restore from the store, or nothing
+  status [targets] [--why] [--all]
+                      list stale instances; --why shows each changed key component, old and new
+  dag [--mermaid | --dot] [--instances]
+                      print the graph of stages (or of instances)
+  show <instance>     manifest and provenance of one instance
+  gc [--dry-run]      remove store objects and records that nothing references
+  verify [--profile P] | verify --lock [--sample N | instances...]
+                      check claims.yaml against artifacts, or rebuild locked instances and compare
+
+common options: -C <dir> (repository, default: search upward for pipeline.yaml), --profile <name>,
+  --set vars.<name>=<value>, -h/--help
+`;
+
+type Verb = (argv: string[], io: CliIo) => Promise<number>;
+
+// Each verb is imported when used, so a command pays start-up only for the code it runs.
+const VERBS: Record<string, () => Promise<Verb>> = {
+  repro: async () => (await import('./repro.ts')).reproCommand,
+  status: async () => (await import('./status.ts')).statusCommand,
+  dag: async () => (await import('./dag.ts')).dagCommand,
+  show: async () => (await import('./show.ts')).showCommand,
+  gc: async () => (await import('./gc.ts')).gcCommand,
+  verify: async () => (await import('./verify.ts')).verifyCommand,
+};
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (!verb || verb === '-h' || verb === '--help' || verb === 'help') {
+    io.out.write(USAGE);
+    return verb ? 0 : EXIT_BAD_INPUT;
+  }
+  const load = VERBS[verb];
+  if (!load) {
+    io.err.write(`error: unknown verb \`${verb}\`\n   = expected: one of ${Object.keys(VERBS).join(', ')}\n   = hint: grokpipe --help lists them\n`);
+    return EXIT_BAD_INPUT;
+  }
+  try {
+    const run = await load();
+    return await run(rest, io);
+  } catch (e) {
+    if (isGrokpipeError(e)) {
+      io.err.write(`${e.format()}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

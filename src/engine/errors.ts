@@ -1,0 +1,84 @@
+/**
+ * One error type for everything the user can fix: a bad pipeline.yaml, an unknown stage module, a bad
+ * claims.yaml, a bad command line. It carries where (file, line, column, field) and what (expected,
+ * found, hint) so that the message reads like a compiler's, and it maps to exit code 2.
+ */
+
+export const EXIT_OK = 0;
+export const EXIT_STAGE_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export interface ErrorDetails {
+  /** One line saying what went wrong, lower case, no trailing period. */
+  title: string;
+  /** Repository-relative file the problem is in, when there is one. */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** How many characters to underline at line:column. */
+  span?: number;
+  /** The source line, shown under the location with a caret. */
+  sourceLine?: string;
+  /** Dotted path of the offending field, e.g. stages.cell.params.budget. */
+  field?: string;
+  expected?: string;
+  found?: string;
+  hint?: string;
+  /** Extra lines printed after the fields (e.g. a dependency cycle). */
+  notes?: string[];
+}
+
+export class GrokpipeError extends Error {
+  readonly details: ErrorDetails;
+  readonly exitCode: number;
+
+  constructor(details: ErrorDetails, exitCode = EXIT_BAD_INPUT) {
+    super(details.title);
+    this.name = 'GrokpipeError';
+    this.details = details;
+    this.exitCode = exitCode;
+  }
+
+  /** Rust-book style: title, location arrow, the source line with a caret, then labelled fields. */
+  format(): string {
+    const d = this.details;
+    const out: string[] = [`error: ${d.title}`];
+    if (d.file) {
+      const where = d.line ? `${d.file}:${d.line}:${d.column ?? 1}` : d.file;
+      out.push(`  --> ${where}`);
+    }
+    if (d.sourceLine !== undefined && d.line) {
+      const gutter = String(d.line).length;
+      const pad = ' '.repeat(gutter);
+      const caretAt = Math.max(0, (d.column ?? 1) - 1);
+      const span = Math.max(1, Math.min(d.span ?? 1, Math.max(1, d.sourceLine.length - caretAt)));
+      out.push(`${pad} |`);
+      out.push(`${d.line} | ${d.sourceLine}`);
+      out.push(`${pad} | ${' '.repeat(caretAt)}${'^'.repeat(span)}`);
+    }
+    if (d.field) out.push(`   = field: ${d.field}`);
+    if (d.expected) out.push(`   = expected: ${d.expected}`);
+    if (d.found) out.push(`   = found: ${d.found}`);
+    for (const n of d.notes ?? []) out.push(`   = note: ${n}`);
+    if (d.hint) out.push(`   = hint: ${d.hint}`);
+    return out.join('\n');
+  }
+}
+
+export function isGrokpipeError(e: unknown): e is GrokpipeError {
+  return e instanceof GrokpipeError;
+}
+
+/** Short human description of a JSON value for `found:` lines. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `a list ${truncate(JSON.stringify(v))}`;
+  if (typeof v === 'object') return `an object ${truncate(JSON.stringify(v))}`;
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  return `the ${typeof v} ${String(v)}`;
+}
+
+function truncate(s: string, n = 80): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

@@ -1,0 +1,57 @@
+/**
+ * gc: removes store objects and run records that nothing references. Referenced = the keys and outputs
+ * in grokpipe.lock (every profile) and in the manifests under artifacts/. Everything else goes, which
+ * also means an earlier param value no longer restores without running after a gc.
+ */
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS_DIR, readManifest } from './artifacts.ts';
+import { readLock } from './lock-file.ts';
+import { ObjectStore } from './object-store.ts';
+
+export interface GcResult {
+  objects: string[];
+  records: string[];
+  bytes: number;
+  keptObjects: number;
+  keptRecords: number;
+}
+
+export function collectGarbage(root: string, options: { dryRun?: boolean } = {}): GcResult {
+  const store = new ObjectStore(root);
+  const lock = readLock(root);
+  const liveKeys = new Set<string>();
+  const liveObjects = new Set<string>();
+  for (const section of Object.values(lock.profiles)) {
+    for (const e of Object.values(section)) {
+      liveKeys.add(e.key);
+      for (const sha of Object.values(e.outputs)) liveObjects.add(sha);
+    }
+  }
+  const artifacts = join(root, ARTIFACTS_DIR);
+  if (existsSync(artifacts)) {
+    for (const name of readdirSync(artifacts).sort()) {
+      if (name.startsWith('.')) continue;
+      const m = readManifest(root, name);
+      if (!m) continue;
+      liveKeys.add(m.key);
+      for (const sha of Object.values(m.outputs)) liveObjects.add(sha);
+    }
+  }
+  const records = store.listRecords().filter((k) => !liveKeys.has(k));
+  for (const k of store.listRecords()) {
+    if (!liveKeys.has(k)) continue;
+    const rec = store.readRecord(k);
+    for (const sha of Object.values(rec?.outputs ?? {})) liveObjects.add(sha);
+  }
+  const all = store.listObjects();
+  const objects = all.filter((o) => !liveObjects.has(o));
+  let bytes = 0;
+  for (const o of objects) bytes += statSync(store.objectPath(o)).size;
+  if (!options.dryRun) {
+    for (const o of objects) rmSync(store.objectPath(o), { force: true });
+    for (const k of records) rmSync(store.recordPath(k), { force: true });
+    rmSync(join(store.dir, 'corrupt'), { recursive: true, force: true });
+  }
+  return { objects, records, bytes, keptObjects: all.length - objects.length, keptRecords: store.listRecords().length - (options.dryRun ? records.length : 0) };
+}

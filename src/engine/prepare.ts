@@ -1,0 +1,114 @@
+/**
+ * Preparation: for each selected instance, everything of its key that does not depend on upstream
+ * outputs: code closure, packages, params validated by the stage's own schema (defaults applied),
+ * compute identity, command template. Raises every remaining bad-input error before anything runs.
+ */
+import type { ValidateFunction } from 'ajv';
+import { cloneJson, type Json } from './canonical-json.ts';
+import { ClosureResolver, type CodeClosure } from './code-closure.ts';
+import { describeValue, GrokpipeError } from './errors.ts';
+import type { FileHashCache } from './file-hash-cache.ts';
+import { KEY_FORMAT, type KeyComponents } from './instance-key.ts';
+import { paramsValidator, pointerToPath } from './pipeline-schema.ts';
+import type { Instance, Plan, StagePlan } from './plan.ts';
+import { sha256OfJson } from './sha256.ts';
+import type { StageDefinition } from './stage.ts';
+import { importStageModule } from './stage-modules.ts';
+import type { FieldPath } from './yaml-source.ts';
+
+export interface PreparedInstance {
+  instance: Instance;
+  stage: StagePlan;
+  /** Params after schema validation with defaults filled in: what the stage receives. */
+  params: Record<string, Json>;
+  /** Key components except `inputs`. */
+  fixed: Omit<KeyComponents, 'inputs'>;
+}
+
+export interface Prepared {
+  plan: Plan;
+  byName: Map<string, PreparedInstance>;
+  closures: Map<string, CodeClosure>;
+}
+
+export async function prepare(plan: Plan, instances: Instance[], cache: FileHashCache): Promise<Prepared> {
+  const resolver = new ClosureResolver(plan.root, cache);
+  const closures = new Map<string, CodeClosure>();
+  const definitions = new Map<string, StageDefinition>();
+  const validators = new Map<string, ValidateFunction>();
+  const byName = new Map<string, PreparedInstance>();
+
+  for (const inst of instances) {
+    const stage = plan.stages.get(inst.stage)!;
+    let closure = closures.get(stage.name);
+    if (!closure) {
+      closure = resolver.closure(stage.kind === 'module' ? [stage.module!] : stage.code);
+      closures.set(stage.name, closure);
+    }
+    let params = inst.params;
+    let compute = stage.compute ?? '';
+    if (stage.kind === 'module') {
+      let def = definitions.get(stage.name);
+      if (!def) {
+        def = await importStageModule(plan.root, stage.module!, sha256OfJson(closure));
+        definitions.set(stage.name, def);
+        try {
+          validators.set(stage.name, paramsValidator(def.params));
+        } catch (e) {
+          throw new GrokpipeError({ title: `the params schema of \`${stage.module}\` is not a valid JSON schema`, file: stage.module!, expected: 'a draft-07 JSON schema', found: (e as Error).message });
+        }
+      }
+      const validate = validators.get(stage.name)!;
+      params = cloneJson(inst.params);
+      if (!validate(params)) throw paramsError(plan, inst, stage, validate, params);
+      if (def.compute) {
+        try {
+          compute = String(await def.compute(cloneJson(params)));
+        } catch (e) {
+          throw new GrokpipeError({ title: `compute() of \`${stage.module}\` threw for \`${inst.name}\``, file: stage.module!, expected: 'a string naming the compute engine', found: (e as Error).message });
+        }
+      }
+    }
+    const fixed: Omit<KeyComponents, 'inputs'> = { format: KEY_FORMAT, code: closure.files, packages: closure.packages, params, compute };
+    if (inst.command) fixed.command = inst.command;
+    if (stage.outputs.length) fixed.outputs = [...stage.outputs].sort();
+    byName.set(inst.name, { instance: inst, stage, params, fixed });
+  }
+  return { plan, byName, closures };
+}
+
+function paramsError(plan: Plan, inst: Instance, stage: StagePlan, validate: ValidateFunction, params: unknown): GrokpipeError {
+  const errors = validate.errors ?? [];
+  const e = errors.find((x) => x.keyword !== 'if') ?? errors[0]!;
+  const sub = pointerToPath(e.instancePath);
+  const extra = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : e.keyword === 'required' ? null : null;
+  const field: FieldPath = extra ? [...sub, extra] : sub;
+  let found: unknown = params;
+  for (const s of field) found = found && typeof found === 'object' ? (found as Record<string, unknown>)[s] : undefined;
+  const profile = plan.profile;
+  const paths: FieldPath[] = [
+    ['profiles', profile, 'stages', inst.stage, 'params', ...field],
+    ['stages', inst.stage, 'params', ...field],
+    ['stages', inst.stage, 'params'],
+    ['stages', inst.stage],
+  ];
+  const missing = e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : null;
+  if (missing) {
+    // Point at the `params:` key that lacks the field (the block itself starts at its first entry).
+    const at: FieldPath[] = [['profiles', profile, 'stages', inst.stage, 'params', ...field], ['stages', inst.stage, 'params', ...field], ['stages', inst.stage, 'params'], ['stages', inst.stage]];
+    return plan.project.src.errorAt(at.filter((p) => plan.project.src.has(p)).slice(0, 1).concat([['stages', inst.stage]]), {
+      title: `params of \`${inst.name}\` do not match the schema of \`${stage.module}\``,
+      field: `stages.${inst.stage}.params${[...field, missing].map((s) => `.${s}`).join('')}`,
+      expected: `a param \`${missing}\``,
+      found: 'none',
+      hint: `the schema is the \`params\` export of ${stage.module}`,
+    }, true);
+  }
+  return plan.project.src.errorAt(paths, {
+    title: `params of \`${inst.name}\` do not match the schema of \`${stage.module}\``,
+    field: `stages.${inst.stage}.params${[...field, ...(missing ? [missing] : [])].map((s) => `.${s}`).join('')}`,
+    expected: missing ? `a param \`${missing}\`` : extra ? `no param \`${extra}\` (the schema does not allow it)` : `a value that ${e.message ?? 'matches the schema'}`,
+    found: missing ? 'none' : describeValue(found),
+    hint: `the schema is the \`params\` export of ${stage.module}`,
+  }, !!extra);
+}

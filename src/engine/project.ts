@@ -1,0 +1,82 @@
+/**
+ * A project: the repository root (the folder holding pipeline.yaml) and its parsed, schema-checked
+ * pipeline.yaml. Nothing here writes to disk.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { GrokpipeError } from './errors.ts';
+import { validatePipelineSchema } from './pipeline-schema.ts';
+import { YamlSource } from './yaml-source.ts';
+import type { Json } from './canonical-json.ts';
+
+export const PIPELINE_FILE = 'pipeline.yaml';
+
+export interface RawDep {
+  from: string;
+  files?: string[];
+}
+
+export interface RawStage {
+  description?: string;
+  uses?: string;
+  cmd?: string[];
+  code?: string[];
+  compute?: string;
+  matrix?: Json;
+  params?: Json;
+  deps?: Record<string, string | RawDep>;
+  outputs?: string[];
+}
+
+export interface RawProfile {
+  description?: string;
+  vars?: Record<string, Json>;
+  stages?: Record<string, { params?: Json; matrix?: Json }>;
+}
+
+export interface RawPipeline {
+  version: 1;
+  default_profile?: string;
+  vars?: Record<string, Json>;
+  profiles?: Record<string, RawProfile | null>;
+  stages: Record<string, RawStage>;
+}
+
+export interface Project {
+  /** Absolute path of the repository root. */
+  root: string;
+  src: YamlSource;
+  raw: RawPipeline;
+}
+
+/** The nearest folder at or above `start` that holds pipeline.yaml. */
+export function findRoot(start: string): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, PIPELINE_FILE))) return dir;
+    const up = dirname(dir);
+    if (up === dir) {
+      throw new GrokpipeError({
+        title: `no ${PIPELINE_FILE} found`,
+        expected: `a ${PIPELINE_FILE} in ${resolve(start)} or one of its parent folders`,
+        found: 'none',
+        hint: 'run grokpipe inside the repository, or pass -C <dir>',
+      });
+    }
+    dir = up;
+  }
+}
+
+export function loadProject(root: string): Project {
+  const file = join(root, PIPELINE_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new GrokpipeError({ title: `cannot read ${PIPELINE_FILE}`, file: PIPELINE_FILE, expected: `a readable file at ${file}`, found: 'none' });
+  }
+  const src = YamlSource.parse(PIPELINE_FILE, text);
+  const raw = src.toJS();
+  validatePipelineSchema(src, raw);
+  return { root, src, raw: raw as RawPipeline };
+}

@@ -1,0 +1,42 @@
+/** What the scheduler tells the outside world while it works; progress.ts renders it. */
+import type { Progress } from './stage.ts';
+
+export type OutcomeStatus = 'ran' | 'restored' | 'up-to-date' | 'failed' | 'skipped';
+
+export interface Outcome {
+  status: OutcomeStatus;
+  /** Wall time of the run or restore (display only). */
+  ms?: number;
+  reason?: string;
+  detail?: string[];
+}
+
+export interface Summary {
+  profile: string;
+  ran: number;
+  restored: number;
+  upToDate: number;
+  failed: number;
+  skipped: number;
+  wallMs: number;
+}
+
+export interface Reporter {
+  begin(info: { profile: string; total: number; jobs: number }): void;
+  start(instance: string, action: 'run' | 'restore'): void;
+  progress(instance: string, p: Progress): void;
+  log(instance: string, line: string): void;
+  warn(message: string): void;
+  finish(instance: string, outcome: Outcome): void;
+  end(summary: Summary): void;
+}
+
+export const silentReporter: Reporter = {
+  begin() {},
+  start() {},
+  progress() {},
+  log() {},
+  warn() {},
+  finish() {},
+  end() {},
+};

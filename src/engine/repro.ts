@@ -1,0 +1,274 @@
+/**
+ * repro: bring the selected instances up to date. For each instance, in dependency order and up to
+ * `jobs` runs at a time: compute its key from the code closure, params, compute identity and upstream
+ * output hashes; if its folder already holds that key, nothing to do; if the store has a run record
+ * for the key, restore it (every byte re-hashed); otherwise run it in a child process, store the
+ * outputs, replace its folder atomically and record it in grokpipe.lock.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { cleanArtifactLeftovers, installInstance, instanceDir, isIntact, readManifest, type Manifest } from './artifacts.ts';
+import { assessAll, inputsComponent, type Assessment } from './assess.ts';
+import { keyOf, type KeyComponents } from './instance-key.ts';
+import { readLock, writeLock, type LockEntry } from './lock-file.ts';
+import type { RunRecord } from './object-store.ts';
+import type { Instance } from './plan.ts';
+import type { PreparedInstance } from './prepare.ts';
+import { silentReporter, type Outcome, type Reporter, type Summary } from './reporter.ts';
+import { acquireRunLock } from './run-lock.ts';
+import { runCommandStage, runModuleStage, type RunResult } from './run-stage.ts';
+import { rngSeedFor } from './rng-seed.ts';
+import { collectOutputs, commandArgv, inputSpecs } from './stage-io.ts';
+import { openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
+
+export interface ReproOptions extends OpenOptions {
+  dryRun?: boolean;
+  force?: boolean;
+  jobs?: number;
+  keepGoing?: boolean;
+  /** Wait for another repro in this repository instead of refusing. */
+  wait?: boolean;
+  reporter?: Reporter;
+  signal?: AbortSignal;
+  /** The command line, recorded in the run lock for a second process's message. */
+  command?: string;
+}
+
+export interface ReproResult {
+  summary: Summary;
+  outcomes: Map<string, Outcome>;
+  /** For --dry-run: what would happen to each instance. */
+  plan?: Assessment[];
+  exitCode: number;
+}
+
+class Pool {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+export async function repro(root: string, options: ReproOptions = {}): Promise<ReproResult> {
+  const t0 = performance.now();
+  const reporter = options.reporter ?? silentReporter;
+  const ws = await openWorkspace(root, options);
+  const jobs = Math.max(1, options.jobs ?? defaultJobs());
+
+  if (options.dryRun) {
+    const plan = assessAll(ws.prepared, ws.selected, { lock: ws.lock, store: ws.store, cache: ws.cache, why: false, force: options.force });
+    ws.cache.save();
+    const count = (s: Assessment['state']) => plan.filter((a) => a.state === s).length;
+    const summary: Summary = { profile: ws.plan.profile, ran: 0, restored: 0, upToDate: count('up-to-date'), failed: 0, skipped: 0, wallMs: performance.now() - t0 };
+    return { summary, outcomes: new Map(), plan, exitCode: 0 };
+  }
+
+  const runLock = await acquireRunLock(root, { wait: options.wait, command: options.command ?? 'grokpipe repro', onWait: (pid) => reporter.warn(`waiting for grokpipe pid ${pid} to finish`) });
+  try {
+    // Another repro may have finished while we waited for the run lock: start from its lock file.
+    ws.lock = readLock(root);
+    return await execute(ws, options, reporter, jobs, t0);
+  } finally {
+    runLock.release();
+    ws.cache.save();
+  }
+}
+
+async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter, jobs: number, t0: number): Promise<ReproResult> {
+  const { root, plan, store, cache, prepared } = ws;
+  cleanArtifactLeftovers(root);
+  const tmpBase = join(root, '.grokpipe', 'tmp');
+  rmSync(tmpBase, { recursive: true, force: true });
+  mkdirSync(tmpBase, { recursive: true });
+  const logDir = join(root, '.grokpipe', 'logs');
+  mkdirSync(logDir, { recursive: true });
+
+  const lock = ws.lock;
+  const section: Record<string, LockEntry> = (lock.profiles[plan.profile] ??= {});
+  let lockDirty = false;
+  let lastLockWrite = performance.now();
+  const flushLock = (force: boolean) => {
+    if (!lockDirty) return;
+    if (!force && performance.now() - lastLockWrite < 2000) return;
+    writeLock(root, lock);
+    lockDirty = false;
+    lastLockWrite = performance.now();
+  };
+  const record = (name: string, key: string, outputs: Record<string, string>) => {
+    const old = section[name];
+    if (old && old.key === key && JSON.stringify(old.outputs) === JSON.stringify(outputs)) return;
+    section[name] = { key, outputs };
+    lockDirty = true;
+    flushLock(false);
+  };
+
+  const pool = new Pool(jobs);
+  const abort = new AbortController();
+  options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+  let stopping = false;
+  const outcomes = new Map<string, Outcome>();
+  const outputsOf = new Map<string, Record<string, string>>();
+  const promises = new Map<string, Promise<boolean>>();
+  /** Runs in flight by key, so that equal keys run once and the others restore. */
+  const inflight = new Map<string, Promise<boolean>>();
+
+  reporter.begin({ profile: plan.profile, total: ws.selected.length, jobs });
+
+  const finish = (name: string, o: Outcome): boolean => {
+    outcomes.set(name, o);
+    reporter.finish(name, o);
+    const ok = o.status === 'ran' || o.status === 'restored' || o.status === 'up-to-date';
+    if (o.status === 'failed' && !options.keepGoing) stopping = true;
+    return ok;
+  };
+
+  const restore = (p: PreparedInstance, key: string, components: KeyComponents, why?: string): 'ok' | 'absent' | 'corrupt' => {
+    const rec = store.readRecord(key);
+    if (!rec) return 'absent';
+    const name = p.instance.name;
+    const start = performance.now();
+    reporter.start(name, 'restore');
+    const staged = mkdtempSync(join(tmpBase, 'restore-'));
+    const r = store.restoreInto(rec.outputs, staged);
+    if (!r.ok) {
+      rmSync(staged, { recursive: true, force: true });
+      if (r.corrupt) {
+        reporter.warn(`store object ${r.corrupt.expected.slice(0, 12)}… (${r.corrupt.file} of ${name}) is corrupt: expected sha256 ${r.corrupt.expected}, found ${r.corrupt.found}; rebuilding`);
+        store.quarantine(r.corrupt.expected);
+      } else {
+        reporter.warn(`store object for ${r.missing} of ${name} is missing; rebuilding`);
+      }
+      return 'corrupt';
+    }
+    const manifest: Manifest = { format: 1, instance: name, stage: p.instance.stage, key, outputs: rec.outputs, components, durationMs: rec.durationMs, producedBy: rec.instance, how: 'restored' };
+    installInstance(root, staged, manifest);
+    for (const f of Object.keys(rec.outputs)) cache.forget(join(instanceDir(root, name), f));
+    outputsOf.set(name, rec.outputs);
+    record(name, key, rec.outputs);
+    finish(name, { status: 'restored', ms: performance.now() - start, reason: why });
+    return 'ok';
+  };
+
+  const runInstance = async (p: PreparedInstance, key: string, components: KeyComponents): Promise<boolean> => {
+    const name = p.instance.name;
+    const release = await pool.acquire();
+    try {
+      if (stopping || abort.signal.aborted) {
+        return finish(name, { status: 'skipped', reason: abort.signal.aborted ? 'interrupted' : 'not started: an earlier instance failed (use --keep-going to run everything independent of it)' });
+      }
+      const outDir = mkdtempSync(join(tmpBase, 'run-'));
+      const log: string[] = [];
+      const events = {
+        log: (line: string) => {
+          log.push(line);
+          reporter.log(name, line);
+        },
+        progress: (pr: { done: number; total: number; phase?: string }) => reporter.progress(name, pr),
+      };
+      const start = performance.now();
+      reporter.start(name, 'run');
+      const inputs = inputSpecs(prepared, p.instance, (u) => instanceDir(root, u), (u) => outputsOf.get(u)!);
+      let result: RunResult;
+      if (p.stage.kind === 'module') {
+        result = await runModuleStage(
+          { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, outDir, rngSeed: rngSeedFor(p.params) },
+          root,
+          events,
+          abort.signal,
+        );
+      } else {
+        const argv = commandArgv(p.instance.command!, inputs, outDir);
+        result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await runCommandStage(argv, root, events, abort.signal);
+      }
+      const ms = performance.now() - start;
+      writeFileSync(join(logDir, `${name}.log`), log.join('\n') + (log.length ? '\n' : ''));
+      if (result.ok) {
+        const collected = collectOutputs(outDir, p);
+        if (typeof collected === 'string') result = { ok: false, reason: collected, detail: [] };
+        else {
+          for (const [file, sha] of Object.entries(collected)) store.putFile(join(outDir, file), sha);
+          const rec: RunRecord = { format: 1, key, instance: name, stage: p.instance.stage, components, outputs: collected, durationMs: Math.round(ms) };
+          store.writeRecord(rec);
+          const manifest: Manifest = { format: 1, instance: name, stage: p.instance.stage, key, outputs: collected, components, durationMs: Math.round(ms), producedBy: name, how: 'ran' };
+          installInstance(root, outDir, manifest);
+          for (const f of Object.keys(collected)) cache.forget(join(instanceDir(root, name), f));
+          outputsOf.set(name, collected);
+          record(name, key, collected);
+          return finish(name, { status: 'ran', ms });
+        }
+      }
+      rmSync(outDir, { recursive: true, force: true });
+      return finish(name, { status: 'failed', ms, reason: result.reason, detail: [...result.detail, `(full log: .grokpipe/logs/${name}.log)`] });
+    } finally {
+      release();
+    }
+  };
+
+  const processInstance = async (inst: Instance): Promise<boolean> => {
+    const ups = inst.deps.flatMap((d) => d.instances);
+    const results = await Promise.all(ups.map((u) => promises.get(u)!));
+    const name = inst.name;
+    const failedUp = ups.filter((_u, i) => !results[i]);
+    if (failedUp.length) return finish(name, { status: 'skipped', reason: `upstream ${failedUp[0]} did not succeed` });
+    const p = prepared.byName.get(name)!;
+    const inputs = inputsComponent(inst, (u) => outputsOf.get(u)!);
+    if (typeof inputs === 'string') return finish(name, { status: 'failed', reason: inputs });
+    const components: KeyComponents = { ...p.fixed, inputs };
+    const key = keyOf(components);
+    if (!options.force) {
+      const manifest = readManifest(root, name);
+      if (manifest && manifest.key === key && isIntact(root, name, manifest.outputs, cache)) {
+        outputsOf.set(name, manifest.outputs);
+        record(name, key, manifest.outputs);
+        return finish(name, { status: 'up-to-date' });
+      }
+    }
+    const running = inflight.get(key);
+    if (running) {
+      if (!(await running)) return finish(name, { status: 'skipped', reason: 'an instance with the same key failed' });
+      if (restore(p, key, components, 'same key as an instance that just ran') === 'ok') return true;
+    } else if (!options.force) {
+      const r = restore(p, key, components);
+      if (r === 'ok') return true;
+    }
+    const job = runInstance(p, key, components);
+    inflight.set(key, job);
+    return job;
+  };
+
+  for (const inst of ws.selected) promises.set(inst.name, processInstance(inst));
+  try {
+    await Promise.all(promises.values());
+  } finally {
+    if (!options.targets?.length) {
+      const names = new Set(plan.instances.map((i) => i.name));
+      for (const n of Object.keys(section)) if (!names.has(n)) (delete section[n], (lockDirty = true));
+    }
+    flushLock(true);
+    rmSync(tmpBase, { recursive: true, force: true });
+  }
+
+  const count = (s: Outcome['status']) => [...outcomes.values()].filter((o) => o.status === s).length;
+  const summary: Summary = { profile: plan.profile, ran: count('ran'), restored: count('restored'), upToDate: count('up-to-date'), failed: count('failed'), skipped: count('skipped'), wallMs: performance.now() - t0 };
+  reporter.end(summary);
+  return { summary, outcomes, exitCode: summary.failed + summary.skipped > 0 ? 1 : 0 };
+}
+

@@ -1,0 +1,83 @@
+/**
+ * The stage contract. A stage module default-exports a StageDefinition and imports nothing from the
+ * engine at runtime (use `import type` and `satisfies StageDefinition<Params>`), so engine edits never
+ * enter a stage's code closure and a stage module anywhere (even a temporary folder) is valid.
+ *
+ *   import type { StageDefinition } from '../src/engine/stage.ts';
+ *   export default {
+ *     params: { type: 'object', properties: { p: { type: 'integer' } }, required: ['p'] },
+ *     async run(ctx) { await writeFile(join(ctx.outDir, 'x.json'), ...) },
+ *   } satisfies StageDefinition<{ p: number }>;
+ */
+
+/** A JSON Schema (draft-07, checked by ajv with defaults applied). */
+export type JSONSchema = Record<string, unknown>;
+
+export type MatrixValue = number | string | boolean;
+
+export interface Progress {
+  done: number;
+  total: number;
+  /** What the stage is doing now, e.g. "train" or "seed 3/12". */
+  phase?: string;
+}
+
+/** One upstream instance's outputs, as declared by a `deps:` entry. */
+export interface InputRef {
+  /** Instance name, e.g. `data[p=59]`. */
+  instance: string;
+  stage: string;
+  /** Absolute path of the upstream instance folder (read-only for this stage). */
+  dir: string;
+  /** Files this dependency declared (all outputs, or the `files:` subset), relative, sorted. */
+  files: string[];
+  matrix: Record<string, MatrixValue>;
+  params: Record<string, unknown>;
+  /** Absolute path of one declared file; throws for a file outside `files`. */
+  path(file: string): string;
+  read(file: string): Promise<Buffer>;
+  text(file: string): Promise<string>;
+  json<T = unknown>(file: string): Promise<T>;
+}
+
+/** Deterministic random numbers seeded from the instance's resolved params (see docs/pipeline.md). */
+export interface SeededRandom {
+  /** The 64-hex-digit seed, so a stage can seed a generator of its own. */
+  readonly seed: string;
+  /** The first 32 bits of the seed as an unsigned integer. */
+  readonly seed32: number;
+  nextU32(): number;
+  /** Uniform in [0, 1) with 53 random bits. */
+  uniform(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+}
+
+export interface StageContext<P = Record<string, unknown>> {
+  instance: string;
+  stage: string;
+  /** The resolved params, validated by the stage's schema with its defaults filled in. */
+  params: P;
+  matrix: Record<string, MatrixValue>;
+  /** By dependency name: one InputRef for a single-instance selector, a list for a fan-in. */
+  inputs: Record<string, InputRef | InputRef[]>;
+  /** A fresh empty folder; every file written here (recursively) is an output. */
+  outDir: string;
+  rng: SeededRandom;
+  log(message: string): void;
+  progress(p: Progress): void;
+  /** Aborted when the run is interrupted (Ctrl-C); long loops should check it. */
+  signal: AbortSignal;
+}
+
+export interface StageDefinition<P = Record<string, unknown>> {
+  description?: string;
+  /** JSON Schema of the params; the resolved params are validated before anything runs. */
+  params: JSONSchema;
+  /**
+   * The compute engine's identity where it affects numbers, e.g. "tfjs/4.22.0/wasm" or
+   * "kernels/1/float32". It enters the key. Evaluated in the engine's process, per instance.
+   */
+  compute?: (params: P) => string | Promise<string>;
+  run(ctx: StageContext<P>): Promise<void> | void;
+}

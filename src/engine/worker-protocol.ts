@@ -1,0 +1,33 @@
+/** Messages between the engine and a stage's child process (JSON over the IPC channel). */
+import type { Json } from './canonical-json.ts';
+import type { MatrixValue, Progress } from './stage.ts';
+
+export interface InputSpec {
+  instance: string;
+  stage: string;
+  dir: string;
+  files: string[];
+  matrix: Record<string, MatrixValue>;
+  params: Record<string, Json>;
+}
+
+export interface RunRequest {
+  type: 'run';
+  /** Absolute path of the stage module. */
+  module: string;
+  instance: string;
+  stage: string;
+  params: Record<string, Json>;
+  matrix: Record<string, MatrixValue>;
+  inputs: Record<string, InputSpec | InputSpec[]>;
+  outDir: string;
+  rngSeed: string;
+}
+
+export type WorkerMessage =
+  | { type: 'log'; message: string }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'done' }
+  | { type: 'error'; message: string; stack?: string };
+
+export type ParentMessage = RunRequest | { type: 'abort' };

@@ -1,0 +1,134 @@
+/**
+ * A YAML file parsed with its source positions kept, so that any later error (schema, interpolation,
+ * a stage's params schema, a missing dependency) can point at the line and column of the field.
+ *
+ * `${...}` is not valid inside YAML flow collections (`{ p: ${vars.moduli} }`): `{` and `}` are flow
+ * indicators. Before parsing we rewrite every `${expr}` to `$⦃expr⦄` (U+2983/U+2984, one UTF-16 unit
+ * each, so every offset is unchanged); the interpolator reads that form and messages print `${expr}`.
+ */
+import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { GrokpipeError, type ErrorDetails } from './errors.ts';
+
+export const OPEN = '$\u2983';
+export const CLOSE = '\u2984';
+
+const EXPRESSION = /\$\{([^{}\n]*)\}/g;
+
+export function protectExpressions(text: string): string {
+  return text.replace(EXPRESSION, (_m, inner: string) => `${OPEN}${inner}${CLOSE}`);
+}
+
+/** Turns the protected form back into what the user wrote, for messages. */
+export function showExpressions(s: string): string {
+  return s.split(OPEN).join('${').split(CLOSE).join('}');
+}
+
+export type FieldPath = ReadonlyArray<string | number>;
+
+export interface Position {
+  line: number;
+  column: number;
+  span: number;
+}
+
+export class YamlSource {
+  readonly file: string;
+  readonly text: string;
+  readonly doc: Document.Parsed;
+  private readonly lines: LineCounter;
+  private readonly sourceLines: string[];
+
+  private constructor(file: string, text: string, doc: Document.Parsed, lines: LineCounter) {
+    this.file = file;
+    this.text = text;
+    this.doc = doc;
+    this.lines = lines;
+    this.sourceLines = text.split(/\r?\n/);
+  }
+
+  /** Parses `text`; a YAML syntax error becomes a GrokpipeError at its line and column. */
+  static parse(file: string, text: string): YamlSource {
+    const lines = new LineCounter();
+    const doc = YAML.parseDocument(protectExpressions(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const src = new YamlSource(file, text, doc, lines);
+    const problem = doc.errors[0];
+    if (problem) {
+      const offset = problem.pos[0];
+      const pos = lines.linePos(offset);
+      const message = showExpressions(problem.message.split('\n')[0]!).replace(/ at line \d+, column \d+:?$/, '');
+      throw new GrokpipeError({
+        title: `${file} is not valid YAML`,
+        file,
+        line: pos.line,
+        column: pos.col,
+        span: Math.max(1, problem.pos[1] - problem.pos[0]),
+        sourceLine: src.sourceLines[pos.line - 1],
+        found: message,
+        hint: 'check indentation, and quote values that contain ": " or start with a special character',
+      });
+    }
+    return src;
+  }
+
+  /** The plain JavaScript value of the document (expressions still in protected form). */
+  toJS(): unknown {
+    return this.doc.toJS({ maxAliasCount: 1000 });
+  }
+
+  /**
+   * Position of the value at `path`, or of its key when `key` is set (used for "unknown field").
+   * A path that does not exist resolves to its deepest existing ancestor, so a message about a
+   * missing field points at the object that should hold it.
+   */
+  locate(path: FieldPath, key = false): Position {
+    let node: unknown = this.doc.contents;
+    let keyNode: Node | null = null;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        keyNode = pair.key as Node;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
+        keyNode = null;
+        node = node.items[seg];
+      } else {
+        break;
+      }
+    }
+    const target = (key && keyNode ? keyNode : (node as Node | null)) ?? keyNode;
+    const range = target?.range;
+    if (!range) return { line: 1, column: 1, span: 1 };
+    const p = this.lines.linePos(range[0]);
+    const endLine = this.lines.linePos(range[1]).line;
+    const span = endLine === p.line ? Math.max(1, range[1] - range[0]) : Math.max(1, (this.sourceLines[p.line - 1]?.length ?? 1) - p.col + 1);
+    return { line: p.line, column: p.col, span };
+  }
+
+  /** True when `path` exists in the document. */
+  has(path: FieldPath): boolean {
+    return this.doc.hasIn(path as unknown[]);
+  }
+
+  /** A GrokpipeError located at `path` (the first of `paths` that exists, else the deepest ancestor). */
+  errorAt(paths: FieldPath | FieldPath[], details: Omit<ErrorDetails, 'file' | 'line' | 'column' | 'span' | 'sourceLine'>, key = false): GrokpipeError {
+    const list = (Array.isArray(paths[0]) ? paths : [paths]) as FieldPath[];
+    const chosen = list.find((p) => this.has(p)) ?? list[0]!;
+    const pos = this.locate(chosen, key);
+    return new GrokpipeError({
+      ...details,
+      field: details.field ?? formatPath(chosen),
+      file: this.file,
+      line: pos.line,
+      column: pos.column,
+      span: pos.span,
+      sourceLine: this.sourceLines[pos.line - 1],
+    });
+  }
+}
+
+export function formatPath(path: FieldPath): string {
+  return path
+    .map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg) ? (i === 0 ? seg : `.${seg}`) : `[${JSON.stringify(seg)}]`))
+    .join('');
+}
