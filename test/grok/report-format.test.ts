@@ -62,6 +62,10 @@ describe('judging a reproduced value against the published one', () => {
     expect(judge({ text: '> 0.95' }, n(0.951), { kind: 'atLeast', bound: 0.95 })).toBe('PASS');
     expect(judge({ text: '> 0.95' }, n(0.949), { kind: 'atLeast', bound: 0.95 })).toBe('FAIL');
     expect(judge(n(0.02), n(0.06), { kind: 'atMost', bound: 0.05 })).toBe('FAIL');
+    expect(judge({ text: '[0.82, 0.85]' }, n(0.82), { kind: 'between', low: 0.82, high: 0.85 })).toBe('PASS');
+    expect(judge({ text: '[0.82, 0.85]' }, n(0.85), { kind: 'between', low: 0.82, high: 0.85 })).toBe('PASS');
+    expect(judge({ text: '[0.82, 0.85]' }, n(0.8199), { kind: 'between', low: 0.82, high: 0.85 })).toBe('FAIL');
+    expect(judge({ text: '[0.82, 0.85]' }, n(0.8501), { kind: 'between', low: 0.82, high: 0.85 })).toBe('FAIL');
   });
 
   it('matches categorical verdicts by text', () => {
@@ -92,6 +96,7 @@ describe('judging a reproduced value against the published one', () => {
     expect(describeTolerance({ kind: 'relative', within: 0.2 })).toBe('±20%');
     expect(describeTolerance({ kind: 'factor', within: 1.3 })).toBe('within 1.3×');
     expect(describeTolerance({ kind: 'atLeast', bound: 0.9 }, { kind: 'percent', digits: 0 })).toBe('≥ 90%');
+    expect(describeTolerance({ kind: 'between', low: 0.82, high: 0.85 })).toBe('in [0.82, 0.85]');
   });
 });
 

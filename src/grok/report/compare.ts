@@ -24,6 +24,7 @@ export function judge(published: Quantity, reproduced: Quantity | null, toleranc
   if (!Number.isFinite(r)) return 'FAIL';
   if (tolerance.kind === 'atLeast') return r >= tolerance.bound ? 'PASS' : 'FAIL';
   if (tolerance.kind === 'atMost') return r <= tolerance.bound ? 'PASS' : 'FAIL';
+  if (tolerance.kind === 'between') return r >= tolerance.low && r <= tolerance.high ? 'PASS' : 'FAIL';
   const p = valueOf(published);
   if (p === null || !Number.isFinite(p)) return '—';
   switch (tolerance.kind) {
@@ -38,7 +39,8 @@ export function judge(published: Quantity, reproduced: Quantity | null, toleranc
 }
 
 /**
- * The tolerance in a few characters: "±0.05", "±20%", "within 1.3×", "≥ 0.95", "same verdict", "—".
+ * The tolerance in a few characters: "±0.05", "±20%", "within 1.3×", "≥ 0.95", "in [0.82, 0.85]",
+ * "same verdict", "—".
  * Given the published number's format, an absolute tolerance or a bound on a percentage reads in the same
  * units: "±10 pp" (percentage points), "≥ 90%".
  */
@@ -56,6 +58,8 @@ export function describeTolerance(tolerance: Tolerance, format?: NumberFormat): 
       return `≥ ${bound(tolerance.bound)}`;
     case 'atMost':
       return `≤ ${bound(tolerance.bound)}`;
+    case 'between':
+      return `in [${bound(tolerance.low)}, ${bound(tolerance.high)}]`;
     case 'match':
       return 'same verdict';
     case 'none':

@@ -40,6 +40,7 @@ export type Quantity = Estimate | { text: string };
  * - relative: |reproduced - published| <= within * |published|
  * - factor:   max(r/p, p/r) <= within (both positive)
  * - atLeast / atMost: the reproduced value against a bound the paper states ("R² > 0.95")
+ * - between:  low <= reproduced <= high (a published interval, e.g. a 95% CI the value must fall in)
  * - match:    the reproduced text equals the published text (categorical verdicts, "every seed")
  */
 export type Tolerance =
@@ -48,6 +49,7 @@ export type Tolerance =
   | { kind: 'factor'; within: number }
   | { kind: 'atLeast'; bound: number }
   | { kind: 'atMost'; bound: number }
+  | { kind: 'between'; low: number; high: number }
   | { kind: 'match' }
   | { kind: 'none' };
 

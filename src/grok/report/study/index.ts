@@ -1,0 +1,6 @@
+/** The study's report builder: analysis artifacts and claims -> ReportModel (render it with ../index.ts). */
+export { buildStudyReport, DEFAULT_TITLE, PAPER } from './build.ts';
+export type { StudyArtifact, StudyClaim, StudyReportInput } from './input.ts';
+export { allArtifacts } from './input.ts';
+export { parseClaims } from './claims-file.ts';
+export { claimApplies, claimFormat, claimTolerance, compareClaim, readPath, type ClaimComparison, type PathReading } from './claim-values.ts';
