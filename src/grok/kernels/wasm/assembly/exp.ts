@@ -1,0 +1,92 @@
+/**
+ * e^x on SIMD lanes, from + - * / and exact bit manipulation only, so every machine returns the same bits
+ * (plain wasm SIMD has no fused multiply-add, and V8 never contracts separate mul and add instructions).
+ *
+ * float64: fdlibm's algorithm (the one src/grok/math.ts uses): x = k ln2 + r with ln2 in two parts,
+ *   exp(r) = 1 + r + r c / (2 - c), c = r - r^2 (P1 + r^2 (P2 + ...)), within 1 ulp.
+ * float32: the Cephes expf polynomial in float32 arithmetic, within about 1 ulp of float32.
+ * Both scale by 2^k as two exact factors 2^(k>>1) 2^(k - k>>1), so subnormal results round once.
+ */
+
+// ---------------------------------------------------------------- float64 x 2
+const LN2_HI: f64 = 6.93147180369123816490e-1; // low 32 bits clear: k * LN2_HI is exact
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const INV_LN2: f64 = 1.44269504088896338700e0;
+const P1: f64 = 1.66666666666666019037e-1;
+const P2: f64 = -2.77777777770155933842e-3;
+const P3: f64 = 6.61375632143793436117e-5;
+const P4: f64 = -1.65339022054652515390e-6;
+const P5: f64 = 4.13813679705723846039e-8;
+// Beyond these the result is +inf or 0 anyway; clamping keeps k in the range the two-factor scaling covers.
+const EXP64_MAX: f64 = 710;
+const EXP64_MIN: f64 = -746;
+// 1.5 * 2^52: adding it to an integer-valued double puts the integer in the low significand bits.
+const INT_MAGIC: f64 = 6755399441055744.0;
+
+/** 2^k for integer-valued doubles k in [-2044, 2046], as two exact factors returned by their product's use. */
+@inline
+function scaleByPowerOfTwo64(y: v128, k: v128): v128 {
+  const magic = f64x2.splat(INT_MAGIC);
+  const ki = i64x2.sub(f64x2.add(k, magic), magic); // bit patterns: (k + magic) - magic = k as an integer
+  const k1 = i64x2.shr_s(ki, 1);
+  const k2 = i64x2.sub(ki, k1);
+  const bias = i64x2.splat(1023);
+  const s1 = i64x2.shl(i64x2.add(k1, bias), 52);
+  const s2 = i64x2.shl(i64x2.add(k2, bias), 52);
+  return f64x2.mul(f64x2.mul(y, s1), s2);
+}
+
+/** e^x lane-wise for two doubles. */
+@inline
+export function exp64(x0: v128): v128 {
+  const x = f64x2.pmax(f64x2.pmin(x0, f64x2.splat(EXP64_MAX)), f64x2.splat(EXP64_MIN));
+  const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_LN2)));
+  const hi = f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI)));
+  const lo = f64x2.mul(k, f64x2.splat(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  let q = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
+  q = f64x2.add(f64x2.splat(P3), f64x2.mul(t, q));
+  q = f64x2.add(f64x2.splat(P2), f64x2.mul(t, q));
+  q = f64x2.add(f64x2.splat(P1), f64x2.mul(t, q));
+  const c = f64x2.sub(r, f64x2.mul(t, q));
+  const rc = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2), c));
+  const y = f64x2.sub(f64x2.splat(1), f64x2.sub(f64x2.sub(lo, rc), hi));
+  // NaN in, NaN out: pmin/pmax keep a NaN first operand, and the arithmetic carries it.
+  return scaleByPowerOfTwo64(y, k);
+}
+
+// ---------------------------------------------------------------- float32 x 4
+const LOG2E_F: f32 = 1.44269504088896341;
+const C1_F: f32 = 0.693359375; // 355/512: k * C1 is exact for the k that occur
+const C2_F: f32 = -2.12194440e-4;
+const Q0_F: f32 = 1.9875691500e-4;
+const Q1_F: f32 = 1.3981999507e-3;
+const Q2_F: f32 = 8.3334519073e-3;
+const Q3_F: f32 = 4.1665795894e-2;
+const Q4_F: f32 = 1.6666665459e-1;
+const Q5_F: f32 = 5.0000001201e-1;
+const EXP32_MAX: f32 = 89;
+const EXP32_MIN: f32 = -104;
+
+/** e^x lane-wise for four floats, in float32 arithmetic. */
+@inline
+export function exp32(x0: v128): v128 {
+  const x = f32x4.pmax(f32x4.pmin(x0, f32x4.splat(EXP32_MAX)), f32x4.splat(EXP32_MIN));
+  const k = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E_F)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32x4.splat(C1_F))), f32x4.mul(k, f32x4.splat(C2_F)));
+  const z = f32x4.mul(r, r);
+  let q = f32x4.add(f32x4.mul(f32x4.splat(Q0_F), r), f32x4.splat(Q1_F));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(Q2_F));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(Q3_F));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(Q4_F));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(Q5_F));
+  const y = f32x4.add(f32x4.add(f32x4.mul(q, z), r), f32x4.splat(1));
+  const ki = i32x4.trunc_sat_f32x4_s(k);
+  const k1 = i32x4.shr_s(ki, 1);
+  const k2 = i32x4.sub(ki, k1);
+  const bias = i32x4.splat(127);
+  const s1 = i32x4.shl(i32x4.add(k1, bias), 23);
+  const s2 = i32x4.shl(i32x4.add(k2, bias), 23);
+  return f32x4.mul(f32x4.mul(y, s1), s2);
+}
