@@ -36,7 +36,7 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
     if (!Number.isInteger(sample) || sample < 1) throw new GrokpipeError({ title: 'bad value for --sample', expected: 'a whole number of instances, at least 1', found: `\`${values.sample}\`` });
     if (positionals.length) throw new GrokpipeError({ title: 'give either --sample N or instance names, not both', expected: VERIFY_USAGE, found: argv.join(' ') });
   }
-  const { profile, checks } = await verifyLock(root, { profile: values.profile, set: values.set, instances: positionals, sample, jobs: jobsOption(values.jobs), reporter: values.verbose ? createReporter(io.out, { verbose: true }) : undefined, signal: io.signal });
+  const { profile, checks, artifacts } = await verifyLock(root, { profile: values.profile, set: values.set, instances: positionals, sample, jobs: jobsOption(values.jobs), reporter: values.verbose ? createReporter(io.out, { verbose: true }) : undefined, signal: io.signal });
   io.out.write(`verify --lock (profile ${profile}): rebuilt ${checks.length} instance${checks.length === 1 ? '' : 's'} in a scratch folder\n`);
   for (const c of checks) {
     io.out.write(`${c.status}  ${c.instance}${c.ms !== undefined ? `  (${formatDuration(c.ms)})` : ''}${c.note ? `: ${c.note}` : ''}\n`);
@@ -44,5 +44,11 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const failed = checks.filter((c) => c.status === 'FAIL').length;
   io.out.write(`${checks.length - failed} identical to the lock, ${failed} differ or failed\n`);
-  return failed ? 1 : 0;
+  const altered = artifacts.filter((c) => c.status === 'FAIL');
+  io.out.write(`artifacts/: ${artifacts.length} instance folder${artifacts.length === 1 ? '' : 's'} checked against the lock, ${altered.length} differ\n`);
+  for (const c of altered) {
+    io.out.write(`FAIL  ${c.instance}: ${c.note}\n`);
+    for (const d of c.diffs) io.out.write(`    ${d.file}: lock ${d.locked.slice(0, 16)}  found ${d.rebuilt.slice(0, 16)}\n`);
+  }
+  return failed || altered.length ? 1 : 0;
 }

@@ -4,9 +4,11 @@
  * intact artifacts folder holding exactly the locked outputs. The store's objects and artifacts/ are
  * never written. Sampling (--sample N) is deterministic: the N instances whose names hash lowest.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { instanceDir, isIntact } from './artifacts.ts';
+import { instanceDir, isIntact, MANIFEST } from './artifacts.ts';
+import type { FileHashCache } from './file-hash-cache.ts';
+import { listFiles } from './fs-atomic.ts';
 import { inputsComponent } from './assess.ts';
 import { diffComponents } from './component-diff.ts';
 import { GrokpipeError } from './errors.ts';
@@ -40,7 +42,43 @@ export interface VerifyLockOptions extends OpenOptions {
   signal?: AbortSignal;
 }
 
-export async function verifyLock(root: string, options: VerifyLockOptions = {}): Promise<{ profile: string; checks: LockCheck[] }> {
+/**
+ * The artifacts on disk against the lock: every locked instance whose folder exists must hold exactly the
+ * locked outputs. A folder edited by hand (or by a stage that is not deterministic, or a stale checkout)
+ * fails here, naming the files; a folder that does not exist yet is not checked (the rebuild covers it).
+ */
+export function checkArtifactsAgainstLock(root: string, section: Record<string, { outputs: Record<string, string> }>, names: readonly string[], cache: FileHashCache): LockCheck[] {
+  const checks: LockCheck[] = [];
+  for (const name of names) {
+    const dir = instanceDir(root, name);
+    if (!existsSync(dir)) continue;
+    const locked = section[name]!.outputs;
+    const { files } = listFiles(dir);
+    const present = files.filter((f) => f !== MANIFEST);
+    const all = [...new Set([...Object.keys(locked), ...present])].sort();
+    const diffs: LockCheck['diffs'] = [];
+    for (const file of all) {
+      let found = '(absent)';
+      if (present.includes(file)) {
+        try {
+          found = cache.hash(join(dir, file));
+        } catch {
+          found = '(unreadable)';
+        }
+      }
+      const want = locked[file] ?? '(absent)';
+      if (found !== want) diffs.push({ file, locked: want, rebuilt: found });
+    }
+    checks.push(
+      diffs.length
+        ? { instance: name, status: 'FAIL', note: `artifacts/${name} differs from the lock in ${diffs.length} file${diffs.length === 1 ? '' : 's'}; run grokpipe repro to restore it`, diffs }
+        : { instance: name, status: 'PASS', diffs },
+    );
+  }
+  return checks;
+}
+
+export async function verifyLock(root: string, options: VerifyLockOptions = {}): Promise<{ profile: string; checks: LockCheck[]; artifacts: LockCheck[] }> {
   const ws = await openWorkspace(root, { profile: options.profile, set: options.set });
   const { plan, prepared, store, lock } = ws;
   const section = lock.profiles[plan.profile] ?? {};
@@ -143,7 +181,8 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
     await Promise.all(Array.from({ length: Math.min(jobs, chosen.length) }, worker));
     const order = new Map(chosen.map((c, i) => [c.name, i]));
     checks.sort((a, b) => order.get(a.instance)! - order.get(b.instance)!);
-    return { profile: plan.profile, checks };
+    const artifacts = checkArtifactsAgainstLock(root, section, locked.map((i) => i.name), ws.cache);
+    return { profile: plan.profile, checks, artifacts };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     runLock.release();

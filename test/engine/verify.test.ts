@@ -152,6 +152,21 @@ describe('verify --lock', () => {
     expect(snapshot(repo)).toEqual(before);
   });
 
+  test('an artifact altered by hand fails, naming the file; repro restores it and verify passes again', async () => {
+    const file = 'artifacts/calc[k=1]/result.json';
+    const good = repo.read(file);
+    repo.write(file, good.replace('"ok":true', '"ok":false'));
+    const r = await cli(repo, 'verify', '--lock', 'calc[k=2]');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^FAIL  calc\[k=1\]: artifacts\/calc\[k=1\] differs from the lock in 1 file/m);
+    expect(r.out).toMatch(/^\s+result\.json: lock [0-9a-f]{16}\s+found [0-9a-f]{16}/m);
+    expect((await cli(repo, 'repro', 'calc')).code).toBe(0);
+    expect(repo.read(file)).toBe(good);
+    const again = await cli(repo, 'verify', '--lock', 'calc[k=2]');
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('0 differ');
+  });
+
   test('--sample N rebuilds N instances, the same ones every time', async () => {
     const a = await cli(repo, 'verify', '--lock', '--sample', '2');
     const b = await cli(repo, 'verify', '--lock', '--sample', '2');
