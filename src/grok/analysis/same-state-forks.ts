@@ -29,6 +29,23 @@ import {
 export const FORK_ARMS = ['free', 'same', 'raised', 'lowered'] as const;
 export type ForkArmName = (typeof FORK_ARMS)[number];
 
+/**
+ * The per-seed norms an arm holds from the fork on, given each seed's norm N0 at the fork: none (free),
+ * N0 (same), rho * N0 (raised) or N0 / rho (lowered).
+ */
+export function armTargets(arm: ForkArmName, forkNorms: readonly number[], rho: number): number[] | null {
+  switch (arm) {
+    case 'free':
+      return null;
+    case 'same':
+      return forkNorms.slice();
+    case 'raised':
+      return forkNorms.map((n) => rho * n);
+    case 'lowered':
+      return forkNorms.map((n) => n / rho);
+  }
+}
+
 export interface SameStateForksInput {
   /** The fork step: max(800, first evaluated step at which every seed has memorized). */
   tFork: number;

@@ -1,0 +1,44 @@
+/**
+ * A clamped cell (SPEC 3): from step tInt the weight norm is held at rho * w_c, where w_c comes from the
+ * free control of the same model, loss and modulus; the loss sees the logits divided by tau.
+ */
+import type { StageDefinition } from '../src/engine/stage.ts';
+import type { FreeControlResult } from '../src/grok/analysis/free-control.ts';
+import { defaultClampStart } from '../src/grok/train/clamp-start.ts';
+import { single, writeJson } from './support/files.ts';
+import { baseConfig, computeIdentity, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
+
+interface Params extends TrainParams {
+  rho: number;
+  tInt?: number;
+}
+
+export default {
+  description: 'training with the weight norm clamped at rho * w_c and temperature tau',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: [...trainRequired, 'rho'],
+    properties: {
+      ...trainProperties,
+      rho: { type: 'number', exclusiveMinimum: 0, description: 'held norm relative to the free control w_c' },
+      tInt: { type: 'integer', minimum: 1, description: 'first step after which the norm is clamped; default 500 (CE), 50 (MSE), 600 (transformer)' },
+    },
+  },
+  compute: computeIdentity,
+  async run(ctx) {
+    const { rho } = ctx.params;
+    const tInt = ctx.params.tInt ?? defaultClampStart(ctx.params.model, ctx.params.loss);
+    const free = single(ctx.inputs, 'free');
+    const control = await free.json<FreeControlResult>('control.json');
+    if (control.wc === null) {
+      throw new Error(`${free.instance} has no w_c (most of its seeds did not grok within its budget); raise the free control's budget`);
+    }
+    const splits = await readSplits(single(ctx.inputs, 'data'), ctx.params);
+    const seeds = ctx.params.seeds;
+    const config = { ...baseConfig(ctx.params), rho, clamp: { tInt, targets: Array(seeds).fill(rho * control.wc) } };
+    ctx.log(`holding ||W|| at ${rho} x w_c = ${(rho * control.wc).toPrecision(6)} from step ${tInt}`);
+    const { result } = await trainWithProgress(ctx, config, splits);
+    await writeJson(ctx.outDir, 'cell.json', result);
+  },
+} satisfies StageDefinition<Params>;

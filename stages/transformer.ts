@@ -1,0 +1,40 @@
+/** No-LayerNorm transformer control (SPEC 5.9): does temperature undo the norm effect in another model? */
+import type { StageDefinition } from '../src/engine/stage.ts';
+import { analyzeTransformerControl } from '../src/grok/analysis/transformer.ts';
+import { many, single, writeJson } from './support/files.ts';
+import { bootstrapProperties, cellAt, cellsOf, readCell, readCells } from './support/cells.ts';
+
+interface Params {
+  raisedRho: number;
+  taus: number[];
+  tauHi?: number;
+  resamples: number;
+  bootstrapSeed: number;
+}
+
+export default {
+  description: 'T_grok(rho 1.15, tau 1) / T_grok(rho 1.15, tau hi) for the transformer',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['taus'],
+    properties: {
+      raisedRho: { type: 'number', default: 1.15 },
+      taus: { type: 'array', items: { type: 'number' }, minItems: 2 },
+      tauHi: { type: 'number', description: 'the hot end of the ratio; default the largest tau of the sweep (1.7 in the paper)' },
+      ...bootstrapProperties,
+    },
+  },
+  async run(ctx) {
+    const { raisedRho, taus, tauHi, resamples, bootstrapSeed } = ctx.params;
+    const cells = await readCells(many(ctx.inputs, 'cells'));
+    const result = analyzeTransformerControl({
+      free: await readCell(single(ctx.inputs, 'free')),
+      baseline: cellAt(cells, 1, 1, ctx.instance),
+      sweep: cellsOf(cells, [raisedRho], taus, ctx.instance),
+      tauHi: tauHi ?? Math.max(...taus),
+      bootstrap: { resamples, seed: bootstrapSeed },
+    });
+    await writeJson(ctx.outDir, 'transformer.json', result);
+  },
+} satisfies StageDefinition<Params>;
