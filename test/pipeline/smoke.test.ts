@@ -1,0 +1,110 @@
+/**
+ * The repository's own pipeline.yaml, end to end on the smoke profile, through the real binary, in a
+ * temporary copy of the repository (so the developer's artifacts, store and lock are never touched).
+ * Smoke checks mechanics, not science: every stage runs, the report is written, a second run does nothing,
+ * and changing one tau value reruns only what depends on it.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'bin', 'stages', 'src'];
+const LINKED = ['node_modules', 'build'];
+
+let dir: string;
+
+function grokpipe(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(dir, 'bin', 'grokpipe.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Instance names with their planned action, from `repro --dry-run`. */
+function dryRun(): Map<string, string> {
+  const r = grokpipe('repro', '--profile', 'smoke', '--dry-run');
+  expect(r.code, r.err).toBe(0);
+  const plan = new Map<string, string>();
+  for (const m of r.out.matchAll(/^(up to date|would restore|would run\??)\s+(\S+)/gm)) plan.set(m[2], m[1]);
+  return plan;
+}
+
+const stageOf = (instance: string) => instance.replace(/\[.*$/, '');
+
+let firstRun: ReturnType<typeof grokpipe>;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'grokpipe-smoke-'));
+  for (const f of COPIED) cpSync(join(PROJECT, f), join(dir, f), { recursive: true });
+  for (const f of LINKED) symlinkSync(join(PROJECT, f), join(dir, f));
+  firstRun = grokpipe('repro', '--profile', 'smoke', '-j', '2');
+}, 600_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the smoke profile of pipeline.yaml', () => {
+  test('every stage runs end to end and the lock records every instance', () => {
+    expect(firstRun.code, firstRun.out + firstRun.err).toBe(0);
+    const plan = dryRun();
+    const stages = Object.keys(parse(readFileSync(join(dir, 'pipeline.yaml'), 'utf8')).stages);
+    // every stage of the file has at least one instance, and every instance is now up to date
+    expect(new Set([...plan.keys()].map(stageOf))).toEqual(new Set(stages));
+    expect([...plan.values()].every((v) => v === 'up to date')).toBe(true);
+    const lock = JSON.parse(readFileSync(join(dir, 'grokpipe.lock'), 'utf8'));
+    expect(Object.keys(lock.profiles.smoke).sort()).toEqual([...plan.keys()].sort());
+    for (const name of plan.keys()) expect(existsSync(join(dir, 'artifacts', name, 'manifest.json')), name).toBe(true);
+  });
+
+  test('the report holds every experiment the profile ran, with its figures', () => {
+    const report = join(dir, 'artifacts', 'report');
+    const html = readFileSync(join(report, 'index.html'), 'utf8');
+    const md = readFileSync(join(report, 'report.md'), 'utf8');
+    const figures = readdirSync(join(report, 'figures'));
+    expect(figures.length).toBeGreaterThan(5);
+    for (const f of figures) {
+      expect(md, `report.md links ${f}`).toContain(`figures/${f}`);
+      const id = f.replace(/\.svg$/, '');
+      expect(html, `index.html draws ${f}`).toContain(`id="fig-${id}"`);
+    }
+    // the free control's w_c in the report is the one its artifact holds
+    const control = JSON.parse(readFileSync(join(dir, 'artifacts', 'free[loss=ce,p=23]', 'control.json'), 'utf8'));
+    expect(control.wc).toBeGreaterThan(0);
+    expect(md).toContain(control.wc.toFixed(1));
+  });
+
+  test('a second repro runs nothing and says so', () => {
+    const r = grokpipe('repro', '--profile', 'smoke');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/nothing to do/);
+  });
+
+  test('changing one tau value reruns only the cells at that tau, the analyses that read them, and the report', () => {
+    const file = join(dir, 'pipeline.yaml');
+    const original = readFileSync(file, 'utf8');
+    const smokeTaus = /(\n {6}taus: )\[1\.0, 1\.5\]/;
+    expect(original).toMatch(smokeTaus);
+    writeFileSync(file, original.replace(smokeTaus, '$1[1.0, 1.6]'));
+    try {
+      const plan = dryRun();
+      const toRun = [...plan].filter(([, v]) => v.startsWith('would run')).map(([k]) => k);
+      const trainingStages = new Set(['data', 'tdata', 'free', 'tfree', 'cell', 'dose_cell', 'fork', 'fork_arm', 'audit_cell', 'tcell']);
+      // every training instance that reruns is a new cell at tau 1.6; none of the others runs
+      const trained = toRun.filter((n) => trainingStages.has(stageOf(n)));
+      expect(trained.length).toBeGreaterThan(0);
+      for (const n of trained) expect(n).toMatch(/tau=1\.6\]$/);
+      const newCells = [...plan.keys()].filter((n) => /tau=1\.6\]$/.test(n));
+      expect(trained.sort()).toEqual(newCells.sort());
+      // downstream: the analyses whose fan-in holds those cells (the grid fans in every CE cell of its
+      // modulus, so its input set changed too), and the report; not the dose response, forks or audit
+      const downstream = new Set(toRun.filter((n) => !trainingStages.has(stageOf(n))).map(stageOf));
+      expect(downstream).toEqual(new Set(['mediation', 'dissociation', 'grid', 'memorization', 'transformer', 'report']));
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+});
