@@ -5,6 +5,9 @@
  * Streams are derived, not shared: `Rng.derive(seed, 'split')` and `Rng.derive(seed, 'init')` are
  * independent, so adding a draw in one place never shifts the numbers drawn in another.
  */
+import { cos, log, sin } from './math.ts';
+
+const TWO_PI = 6.283185307179586;
 
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
@@ -25,6 +28,8 @@ export function hashLabel(label: string): number {
 }
 
 export class Rng {
+  /** The second value of the last Box-Muller pair, or NaN when none is pending. */
+  private spareNormal = NaN;
   private a: number;
   private b: number;
   private c: number;
@@ -65,6 +70,23 @@ export class Rng {
     const hi = this.nextU32() >>> 5; // 27 bits
     const lo = this.nextU32() >>> 6; // 26 bits
     return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /**
+   * Standard normal N(0, 1) by Box-Muller with our own log, cos and sin (src/grok/math.ts), so the same
+   * seed gives the same bits on every platform. Values come in pairs: the sine half is kept for the next call.
+   */
+  normal(): number {
+    if (this.spareNormal === this.spareNormal) {
+      const z = this.spareNormal;
+      this.spareNormal = NaN;
+      return z;
+    }
+    const u1 = 1 - this.uniform(); // (0, 1]: log is finite
+    const angle = TWO_PI * this.uniform();
+    const radius = Math.sqrt(-2 * log(u1)); // sqrt is correctly rounded in IEEE 754
+    this.spareNormal = radius * sin(angle);
+    return radius * cos(angle);
   }
 
   /** Uniform integer in [0, n), unbiased (rejection sampling). */

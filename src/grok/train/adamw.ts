@@ -1,0 +1,125 @@
+/**
+ * Full-batch AdamW as SPEC section 3 states it: bias-corrected moments (beta1 0.9, beta2 0.999, eps 1e-8),
+ * the Adam update, then the decoupled weight decay P <- P - lr * wd * P applied AFTER the update, to the
+ * decayed tensors only. Moments live in the kernel's precision (Float32Array for float32 kernels, so every
+ * stored value is rounded once on store); each update is computed in double within one expression.
+ *
+ * The bias corrections use beta^t as a running product (exactly reproducible), never Math.pow, whose
+ * last bit may differ between JavaScript engines.
+ */
+import type { FloatArray } from '../kernels/contract.ts';
+import type { TensorSpec } from '../models/spec.ts';
+
+export interface AdamWOptions {
+  lr: number;
+  weightDecay: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
+
+export class AdamW {
+  readonly lr: number;
+  readonly weightDecay: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  /** Tensor names in spec order (the order of m, v and the state file). */
+  readonly names: string[];
+  readonly m: FloatArray[];
+  readonly v: FloatArray[];
+  /** Number of steps taken. */
+  t = 0;
+  private beta1Power = 1;
+  private beta2Power = 1;
+  private readonly params: FloatArray[];
+  private readonly grads: FloatArray[];
+  private readonly decayed: boolean[];
+
+  constructor(
+    params: Record<string, FloatArray>,
+    grads: Record<string, FloatArray>,
+    specs: readonly TensorSpec[],
+    opts: AdamWOptions,
+  ) {
+    this.lr = opts.lr;
+    this.weightDecay = opts.weightDecay;
+    this.beta1 = opts.beta1 ?? 0.9;
+    this.beta2 = opts.beta2 ?? 0.999;
+    this.eps = opts.eps ?? 1e-8;
+    this.names = specs.map((s) => s.name);
+    this.decayed = specs.map((s) => s.decayed);
+    this.params = [];
+    this.grads = [];
+    this.m = [];
+    this.v = [];
+    for (const spec of specs) {
+      const param = params[spec.name];
+      const grad = grads[spec.name];
+      const size = spec.rows * spec.cols;
+      if (!param || !grad || param.length !== size || grad.length !== size) {
+        throw new Error(
+          `AdamW: expected parameter and gradient ${spec.name} of ${size} values, found ${param?.length ?? 'none'} and ${grad?.length ?? 'none'}`,
+        );
+      }
+      this.params.push(param);
+      this.grads.push(grad);
+      const make = (): FloatArray => (param instanceof Float32Array ? new Float32Array(size) : new Float64Array(size));
+      this.m.push(make());
+      this.v.push(make());
+    }
+  }
+
+  /** One update from the gradients currently in the kernel's grads views. */
+  step(): void {
+    this.t += 1;
+    this.beta1Power *= this.beta1;
+    this.beta2Power *= this.beta2;
+    const c1 = 1 - this.beta1Power;
+    const c2 = 1 - this.beta2Power;
+    const { beta1, beta2, eps, lr } = this;
+    const decay = lr * this.weightDecay;
+    for (let ti = 0; ti < this.params.length; ti++) {
+      updateTensor(this.params[ti], this.grads[ti], this.m[ti], this.v[ti], beta1, beta2, c1, c2, lr, eps);
+      if (this.decayed[ti] && decay !== 0) decayTensor(this.params[ti], decay);
+    }
+  }
+
+  /** Restores the step counter (and the bias-correction products) after loading moments from a state. */
+  setStep(t: number): void {
+    if (!Number.isInteger(t) || t < 0) throw new Error(`AdamW.setStep: expected a step count >= 0, found ${t}`);
+    this.t = t;
+    this.beta1Power = 1;
+    this.beta2Power = 1;
+    for (let i = 0; i < t; i++) {
+      this.beta1Power *= this.beta1;
+      this.beta2Power *= this.beta2;
+    }
+  }
+}
+
+function updateTensor(
+  P: FloatArray,
+  G: FloatArray,
+  M: FloatArray,
+  V: FloatArray,
+  beta1: number,
+  beta2: number,
+  c1: number,
+  c2: number,
+  lr: number,
+  eps: number,
+): void {
+  const n = P.length;
+  for (let i = 0; i < n; i++) {
+    const g = G[i];
+    M[i] = beta1 * M[i] + (1 - beta1) * g;
+    V[i] = beta2 * V[i] + (1 - beta2) * g * g;
+    P[i] = P[i] - (lr * (M[i] / c1)) / (Math.sqrt(V[i] / c2) + eps);
+  }
+}
+
+function decayTensor(P: FloatArray, decay: number): void {
+  const n = P.length;
+  for (let i = 0; i < n; i++) P[i] = P[i] - decay * P[i];
+}
