@@ -17,36 +17,30 @@ export interface KernelRequest {
 export type AnyKernel = Kernel<Record<string, FloatArray>>;
 export type KernelFactory = (opts: KernelRequest) => AnyKernel | Promise<AnyKernel>;
 
-/** The kernel factory of an engine; a clear error when the engine's module cannot be loaded. */
+/**
+ * The kernel factory of an engine; a clear error when the engine's module cannot be loaded. The imports
+ * are literal so that a stage's code closure (which follows import specifiers) holds the engines' code.
+ */
 export async function kernelFactoryFor(engine: EngineName): Promise<KernelFactory> {
   if (engine === 'ts') return (opts) => createKernel(opts);
   if (engine === 'wasm') {
-    const mod = await importEngine('wasm', '../kernels/wasm/index.ts', 'createWasmKernel');
-    return (opts) => mod.createWasmKernel(opts) as AnyKernel | Promise<AnyKernel>;
+    const { createWasmKernel } = await loadEngine('wasm', () => import('../kernels/wasm/index.ts'));
+    return (opts) => createWasmKernel(opts) as unknown as AnyKernel;
   }
   if (engine === 'tfjs') {
-    const mod = await importEngine('tfjs', '../kernels/tfjs/index.ts', 'createTfjsKernel');
-    return (opts) => mod.createTfjsKernel(opts) as AnyKernel | Promise<AnyKernel>;
+    const { createTfjsKernel } = await loadEngine('tfjs', () => import('../kernels/tfjs/index.ts'));
+    return async (opts) => (await createTfjsKernel(opts)) as unknown as AnyKernel;
   }
   throw new Error(`engine: expected 'ts', 'wasm' or 'tfjs', found ${JSON.stringify(engine)}`);
 }
 
-async function importEngine(
-  engine: string,
-  specifier: string,
-  exportName: string,
-): Promise<Record<string, (opts: KernelRequest) => unknown>> {
-  let mod: Record<string, unknown>;
+async function loadEngine<M>(engine: string, load: () => Promise<M>): Promise<M> {
   try {
-    mod = (await import(specifier)) as Record<string, unknown>;
+    return await load();
   } catch (err) {
     throw new Error(
-      `engine '${engine}': could not load ${specifier} (${(err as Error).message}). ` +
+      `engine '${engine}': could not load its module (${(err as Error).message}). ` +
         `Use engine 'ts' (the TypeScript kernels), or install/build the ${engine} engine.`,
     );
   }
-  if (typeof mod[exportName] !== 'function') {
-    throw new Error(`engine '${engine}': expected ${specifier} to export a function ${exportName}, found ${typeof mod[exportName]}`);
-  }
-  return mod as Record<string, (opts: KernelRequest) => unknown>;
 }

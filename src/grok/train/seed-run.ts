@@ -4,7 +4,7 @@
  */
 import type { FloatArray, LossKind, PairBatch, Precision } from '../kernels/contract.ts';
 import type { TensorSpec } from '../models/spec.ts';
-import { AdamW } from './adamw.ts';
+import { AdamW, type AdamWOptions } from './adamw.ts';
 import type { AnyKernel } from './engines.ts';
 import { MetricScratch, accuracies, logitMetrics } from './metrics.ts';
 import { clampNorm, tensorNorms, weightNorm } from './norms.ts';
@@ -45,7 +45,7 @@ export interface SeedTraining {
 }
 
 export class SeedRun {
-  readonly opt: AdamW;
+  readonly opt: Optimizer;
   tMem: number | null = null;
   tGrok: number | null = null;
   normAtMem: number | null = null;
@@ -66,7 +66,11 @@ export class SeedRun {
     readonly isTrain: Uint8Array,
     readonly training: SeedTraining,
   ) {
-    this.opt = new AdamW(kernel.params, kernel.grads, specs, { lr: training.lr, weightDecay: training.weightDecay });
+    const adamw: AdamWOptions = { lr: training.lr, weightDecay: training.weightDecay };
+    // A kernel that keeps its tensors in its own memory (wasm) may run AdamW there too: bit-identical to
+    // the TypeScript AdamW (tested), and ~20% of a step faster at p = 59.
+    const own = (kernel as { createAdamW?: (specs: readonly TensorSpec[], opts: AdamWOptions) => Optimizer }).createAdamW;
+    this.opt = own ? own.call(kernel, specs, adamw) : new AdamW(kernel.params, kernel.grads, specs, adamw);
     const size = all.n * kernel.classes;
     this.logits = training.precision === 'f32' ? new Float32Array(size) : new Float64Array(size);
     this.scratch = new MetricScratch(kernel.classes);
@@ -163,4 +167,12 @@ export class SeedRun {
     }
     return this.logits;
   }
+}
+
+/** What SeedRun needs of an optimizer: a step, its moments (for the state file) and its step count. */
+export interface Optimizer {
+  readonly m: FloatArray[];
+  readonly v: FloatArray[];
+  step(): void;
+  setStep(t: number): void;
 }
