@@ -83,6 +83,28 @@ describe('the smoke profile of pipeline.yaml', () => {
     expect(r.out).toMatch(/nothing to do/);
   });
 
+  test('verify: no claim applies to smoke; verify --lock rebuilds a sample to the locked bytes and fails on an altered artifact', () => {
+    const claims = grokpipe('verify', '--profile', 'smoke');
+    expect(claims.code, claims.out + claims.err).toBe(0);
+    expect(claims.out).toMatch(/SKIP/);
+    expect(claims.out).not.toMatch(/\bFAIL\b/);
+
+    const clean = grokpipe('verify', '--lock', '--profile', 'smoke', '--sample', '3');
+    expect(clean.code, clean.out + clean.err).toBe(0);
+    expect(clean.out.match(/^PASS  /gm)).toHaveLength(3);
+
+    const file = join(dir, 'artifacts', 'grid[p=23]', 'grid.json');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, good.replace('{', '{"edited":true,'));
+    try {
+      const altered = grokpipe('verify', '--lock', '--profile', 'smoke', '--sample', '1');
+      expect(altered.code).toBe(1);
+      expect(altered.out).toMatch(/^FAIL  grid\[p=23\]: artifacts\/grid\[p=23\] differs from the lock/m);
+    } finally {
+      writeFileSync(file, good);
+    }
+  });
+
   test('changing one tau value reruns only the cells at that tau, the analyses that read them, and the report', () => {
     const file = join(dir, 'pipeline.yaml');
     const original = readFileSync(file, 'utf8');
@@ -100,9 +122,10 @@ describe('the smoke profile of pipeline.yaml', () => {
       const newCells = [...plan.keys()].filter((n) => /tau=1\.6\]$/.test(n));
       expect(trained.sort()).toEqual(newCells.sort());
       // downstream: the analyses whose fan-in holds those cells (the grid fans in every CE cell of its
-      // modulus, so its input set changed too), and the report; not the dose response, forks or audit
+      // modulus, so its input set changed too), and the report; not the dose response, forks, audit or
+      // the transformer (whose sweep is tf_taus)
       const downstream = new Set(toRun.filter((n) => !trainingStages.has(stageOf(n))).map(stageOf));
-      expect(downstream).toEqual(new Set(['mediation', 'dissociation', 'grid', 'memorization', 'transformer', 'report']));
+      expect(downstream).toEqual(new Set(['mediation', 'dissociation', 'grid', 'memorization', 'report']));
     } finally {
       writeFileSync(file, original);
     }
