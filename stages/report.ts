@@ -1,7 +1,8 @@
 /**
  * The study's report (SPEC 5.10): every analysis artifact and claims.yaml in; index.html, report.md and
  * figures/*.svg out. Every dependency but `claims` is a fan-in that may be empty: an experiment the profile
- * does not run is left out of the page.
+ * does not run is left out of the page. A dependency of any other name (a stage added to the study) is read
+ * whole: its JSON files go to the report as further artifacts, which its claims can name.
  */
 import type { InputRef, StageDefinition } from '../src/engine/stage.ts';
 import type { FreeControlResult } from '../src/grok/analysis/free-control.ts';
@@ -67,6 +68,13 @@ export default {
       if (list.length > 1) throw new Error(`${ctx.instance}: dependency '${dep}' selects ${list.length} instances; expected at most one`);
       return list[0] ?? null;
     };
+    const extra: StudyArtifact[] = [];
+    for (const dep of Object.keys(ctx.inputs).sort()) {
+      if (dep === 'claims' || dep in FILES) continue;
+      for (const ref of many(ctx.inputs, dep)) {
+        for (const file of ref.files.filter((f) => f.endsWith('.json'))) extra.push({ instance: ref.instance, file, data: await ref.json(file) });
+      }
+    }
     const model = buildStudyReport({
       profile: ctx.params.profile,
       generator: ctx.params.generator,
@@ -81,6 +89,7 @@ export default {
       audit: one(await readAll(ctx.inputs, 'audit'), 'audit'),
       transformer: one(await readAll(ctx.inputs, 'transformer'), 'transformer'),
       free: [...(await readAll<FreeControlResult>(ctx.inputs, 'free')), ...(await readAll<FreeControlResult>(ctx.inputs, 'tfree'))],
+      extra,
     });
     const files = renderReport(model);
     await writeReport(ctx.outDir, files);

@@ -105,6 +105,53 @@ describe('the smoke profile of pipeline.yaml', () => {
     }
   });
 
+  test("the README's extension is in the pipeline as written, reaches the report, and verify takes its claim", () => {
+    const readme = readFileSync(join(PROJECT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Add a stage'));
+    const blocks = [...section.matchAll(/```(yaml|ts)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], body: m[2] }));
+    const yamlBlocks = blocks.filter((b) => b.lang === 'yaml');
+    expect(yamlBlocks).toHaveLength(3);
+    const dedent = (text: string) => {
+      const lines = text.split('\n').filter((l) => l.trim());
+      const indent = Math.min(...lines.map((l) => l.match(/^ */)![0].length));
+      return lines.map((l) => l.slice(indent)).join('\n');
+    };
+    const pipeline = readFileSync(join(dir, 'pipeline.yaml'), 'utf8');
+    const pipelineLines = pipeline.split('\n').map((l) => l.trimEnd());
+    // the stage block and the report line appear in pipeline.yaml as the README shows them (indentation aside)
+    for (const block of yamlBlocks.slice(0, 2)) {
+      const want = dedent(block.body).split('\n');
+      const at = pipelineLines.findIndex((l, i) => want.every((w, k) => pipelineLines[i + k]?.trim() === w.trim()));
+      expect(at, `pipeline.yaml holds:\n${block.body}`).toBeGreaterThanOrEqual(0);
+    }
+    // the stage file holds the README's run() lines (the README elides some with ...)
+    const stage = readFileSync(join(PROJECT, 'stages', 'saturation.ts'), 'utf8');
+    for (const line of blocks.find((b) => b.lang === 'ts')!.body.split('\n').map((l) => l.trim()).filter((l) => l && l !== '...')) {
+      expect(stage, line).toContain(line);
+    }
+    // it ran on smoke, and the report shows its artifact
+    const saturation = JSON.parse(readFileSync(join(dir, 'artifacts', 'saturation[p=23]', 'saturation.json'), 'utf8'));
+    expect(saturation.cells.length).toBe(2);
+    const html = readFileSync(join(dir, 'artifacts', 'report', 'index.html'), 'utf8');
+    expect(html).toContain('id="sec-further-stages"');
+    expect(html).toContain('saturation[p=23] / saturation.json');
+    // the README's claim, pointed at this profile, is checked by verify against the artifact's value
+    const claimsFile = join(dir, 'claims.yaml');
+    const original = readFileSync(claimsFile, 'utf8');
+    const claim = dedent(yamlBlocks[2].body).replace('saturation[p=59]', 'saturation[p=23]').replace('[quick, paper]', '[smoke]');
+    writeFileSync(claimsFile, original.trimEnd() + '\n' + claim.split('\n').map((l) => '  ' + l).join('\n') + '\n');
+    try {
+      const r = grokpipe('verify', '--profile', 'smoke');
+      const row = r.out.split('\n').find((l) => l.includes('saturation_follows_L_p59'));
+      expect(row, r.out + r.err).toBeDefined();
+      const expected = saturation.slopePerUnitL >= 0 ? 'PASS' : 'FAIL';
+      expect(row).toContain(expected);
+      expect(r.code).toBe(expected === 'PASS' ? 0 : 1);
+    } finally {
+      writeFileSync(claimsFile, original);
+    }
+  });
+
   test('changing one tau value reruns only the cells at that tau, the analyses that read them, and the report', () => {
     const file = join(dir, 'pipeline.yaml');
     const original = readFileSync(file, 'utf8');
@@ -125,7 +172,7 @@ describe('the smoke profile of pipeline.yaml', () => {
       // modulus, so its input set changed too), and the report; not the dose response, forks, audit or
       // the transformer (whose sweep is tf_taus)
       const downstream = new Set(toRun.filter((n) => !trainingStages.has(stageOf(n))).map(stageOf));
-      expect(downstream).toEqual(new Set(['mediation', 'dissociation', 'grid', 'memorization', 'report']));
+      expect(downstream).toEqual(new Set(['mediation', 'dissociation', 'grid', 'memorization', 'saturation', 'report']));
     } finally {
       writeFileSync(file, original);
     }

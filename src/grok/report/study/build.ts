@@ -5,6 +5,7 @@
  */
 import type { ReportModel, Section } from '../model.ts';
 import { collapseGridSection } from './collapse-grid.ts';
+import { extraSection } from './extra.ts';
 import { dissociationSection } from './dissociation.ts';
 import { doseResponseSection } from './dose-response.ts';
 import { forksSection } from './forks.ts';
@@ -62,6 +63,7 @@ export function buildStudyReport(raw: StudyReportInput): ReportModel {
     forksSection(input.forks, published),
     precisionSection(input.audit, published),
     transformerSection(input.transformer, published),
+    extraSection(input.extra ?? []),
     notCoveredSection(input.claims, input.profile),
   ];
   const checked = input.claims.filter((c) => claimApplies(c, input.profile)).length;
