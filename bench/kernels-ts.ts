@@ -23,18 +23,30 @@ export interface KernelSpeed {
   steps: number;
 }
 
+/** The optimizer a measured step ends with: the TypeScript AdamW, or the kernel's own (wasm) where it has one. */
+export type MeasuredOptimizer = 'ts' | 'own';
+
+interface StepOptimizer {
+  step(): void;
+}
+
 /**
  * Times `kernel` on `batch` for about `seconds` of wall time after `warmupSteps` untimed steps (JIT
- * warm-up), each step a lossAndGrad (CE, tau 1) followed by an AdamW update of the kernel's parameters.
- * Uses performance.now(), for display only.
+ * warm-up), each step a lossAndGrad (CE, tau 1) followed by an AdamW update of the kernel's parameters
+ * (the model's learning rate, wd 1). Uses performance.now(), for display only.
  */
 export function measureKernel(
   kernel: Kernel<Record<string, FloatArray>>,
   batch: PairBatch,
   seconds: number,
   warmupSteps = 5,
+  optimizer: MeasuredOptimizer = 'ts',
 ): KernelSpeed {
-  const opt = new AdamW(kernel.params, kernel.grads, tensorSpecs(kernel.model, kernel.p), { lr: 1e-3, weightDecay: 1 });
+  const specs = tensorSpecs(kernel.model, kernel.p);
+  const adamw = { lr: kernel.model === 'mlp' ? 1e-3 : 5e-4, weightDecay: 1 };
+  const own = (kernel as { createAdamW?: (s: typeof specs, o: typeof adamw) => StepOptimizer }).createAdamW;
+  if (optimizer === 'own' && !own) throw new Error(`measureKernel: the ${kernel.identity} kernel has no optimizer of its own`);
+  const opt: StepOptimizer = optimizer === 'own' ? own!.call(kernel, specs, adamw) : new AdamW(kernel.params, kernel.grads, specs, adamw);
   const step = () => {
     kernel.lossAndGrad(batch, 'ce', 1);
     opt.step();

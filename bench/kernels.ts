@@ -29,37 +29,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { FloatArray, Kernel, ModelKind, PairBatch, Precision } from '../src/grok/kernels/contract.ts';
+import type { FloatArray, Kernel, ModelKind, Precision } from '../src/grok/kernels/contract.ts';
 import { createKernel } from '../src/grok/kernels/ts/index.ts';
 import { createWasmKernel } from '../src/grok/kernels/wasm/index.ts';
 import { makeSplit } from '../src/grok/data.ts';
 import { initializeParameters } from '../src/grok/models/init.ts';
-import { measureKernel, type KernelSpeed } from './kernels-ts.ts';
-import { tensorSpecs } from '../src/grok/models/spec.ts';
-import type { WasmKernel } from '../src/grok/kernels/wasm/index.ts';
+import { measureKernel } from './kernels-ts.ts';
 
-/**
- * measureKernel with the kernel's own in-module AdamW (WasmMlpKernel.createAdamW) instead of the
- * TypeScript one: lossAndGrad (CE, tau 1) + optimizer step, timed for about `seconds` after warm-up.
- */
-export function measureWasmKernel(kernel: WasmKernel<object>, batch: PairBatch, seconds: number, warmupSteps = 5): KernelSpeed {
-  const lr = kernel.model === 'mlp' ? 1e-3 : 5e-4;
-  const opt = kernel.createAdamW(tensorSpecs(kernel.model, kernel.p), { lr, weightDecay: 1 });
-  const step = () => {
-    kernel.lossAndGrad(batch, 'ce', 1);
-    opt.step();
-  };
-  for (let i = 0; i < warmupSteps; i++) step();
-  const t0 = performance.now();
-  let steps = 0;
-  let elapsed = 0;
-  do {
-    step();
-    steps++;
-    elapsed = performance.now() - t0;
-  } while (elapsed < seconds * 1000);
-  return { stepsPerSecond: (steps * 1000) / elapsed, msPerStep: elapsed / steps, steps };
-}
 
 type AnyKernel = Kernel<Record<string, FloatArray>>;
 type EngineName = 'wasm' | 'ts' | 'tfjs' | 'torch';
@@ -168,7 +144,7 @@ export async function runBenchmark(options: Options, log: (line: string) => void
           // a fresh kernel per round: its in-module AdamW owns the kernel's moments
           const kernel = createWasmKernel({ model, p, precision });
           initializeParameters(kernel.params as unknown as Record<string, FloatArray>, model, p, 0);
-          const speed = measureWasmKernel(kernel, split.train, options.seconds).stepsPerSecond;
+          const speed = measureKernel(kernel as unknown as AnyKernel, split.train, options.seconds, 5, 'own').stepsPerSecond;
           row.stepsPerSecond.wasm = Math.max(row.stepsPerSecond.wasm ?? 0, speed);
         }
       }
