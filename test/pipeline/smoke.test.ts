@@ -77,6 +77,16 @@ describe('the smoke profile of pipeline.yaml', () => {
     expect(md).toContain(control.wc.toFixed(1));
   });
 
+  test.skipIf(!existsSync('/usr/bin/chromium'))('the report renders in headless Chromium with every table and figure (needs /usr/bin/chromium)', () => {
+    const html = readFileSync(join(dir, 'artifacts', 'report', 'index.html'), 'utf8');
+    const tables = (html.match(/<table[ >]/g) ?? []).length;
+    const figures = readdirSync(join(dir, 'artifacts', 'report', 'figures')).length;
+    const r = spawnSync(process.execPath, [join(PROJECT, 'scripts', 'check-report.mjs'), join(dir, 'artifacts', 'report', 'index.html'),
+      '--expect-tables', String(tables), '--expect-figures', String(figures), '--screenshot', join(dir, 'report.png')], { encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).ok).toBe(true);
+  });
+
   test('a second repro runs nothing and says so', () => {
     const r = grokpipe('repro', '--profile', 'smoke');
     expect(r.code, r.err).toBe(0);
