@@ -8,5 +8,6 @@ export default defineConfig({
     // Two cores: heavy files (training, pipeline runs) must not fight each other for the CPU.
     fileParallelism: true,
     maxWorkers: 2,
+    reporters: ['default', './test/plain-summary-reporter.ts'],
   },
 });
