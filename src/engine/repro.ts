@@ -18,6 +18,7 @@ import type { PreparedInstance } from './prepare.ts';
 import { silentReporter, type Outcome, type Reporter, type Summary } from './reporter.ts';
 import { acquireRunLock } from './run-lock.ts';
 import { runCommandStage, runModuleStage, type RunResult } from './run-stage.ts';
+import { closureChanges } from './closure-drift.ts';
 import { rngSeedFor } from './rng-seed.ts';
 import { collectOutputs, commandArgv, inputSpecs } from './stage-io.ts';
 import { openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
@@ -200,6 +201,17 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       }
       const ms = performance.now() - start;
       writeFileSync(join(logDir, `${name}.log`), log.join('\n') + (log.length ? '\n' : ''));
+      if (result.ok) {
+        const changed = closureChanges(root, components.code, cache);
+        if (changed.length) {
+          const short = (sha: string) => (sha.length > 12 ? sha.slice(0, 12) : sha);
+          result = {
+            ok: false,
+            reason: `${changed[0].file} changed while ${name} ran; its key was computed from the old content, so its outputs are not stored. Run grokpipe repro again`,
+            detail: changed.map((c) => `${c.file}: ${short(c.planned)} when planned, ${short(c.now)} now`),
+          };
+        }
+      }
       if (result.ok) {
         const collected = collectOutputs(outDir, p);
         if (typeof collected === 'string') result = { ok: false, reason: collected, detail: [] };

@@ -210,3 +210,43 @@ describe('faults', () => {
     expect(second.out).toMatch(/nothing to do: 2 instances up to date/);
   });
 });
+
+describe('code edited while an instance runs', () => {
+  /** Appends to its own helper once, mid-run, when the file "edit-me" exists: a researcher saving a file. */
+  const EDITING = `import { writeFile, appendFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { factor } from './lib.ts';
+export default {
+  params: { type: 'object' },
+  async run(ctx: any) {
+    if (existsSync('edit-me')) {
+      await appendFile('stages/lib.ts', '// saved while the stage ran\\n');
+      await rm('edit-me');
+    }
+    await writeFile(join(ctx.outDir, 'out.json'), JSON.stringify({ v: factor }));
+  },
+};
+`;
+  let edits: Repo;
+  beforeAll(() => {
+    edits = makeRepo({
+      'pipeline.yaml': 'version: 1\nstages:\n  solo:\n    uses: stages/solo.ts\n',
+      'stages/solo.ts': EDITING,
+      'stages/lib.ts': 'export const factor = 3;\n',
+      'edit-me': '',
+    });
+  });
+
+  test('fails the instance instead of storing its outputs under the old key; the next repro runs it', async () => {
+    const first = await cli(edits, 'repro');
+    expect(first.code).toBe(1);
+    expect(first.out + first.err).toContain('stages/lib.ts changed while solo ran');
+    expect(existsSync(join(edits.dir, 'artifacts', 'solo'))).toBe(false);
+    expect(existsSync(join(edits.dir, 'grokpipe.lock'))).toBe(false);
+    const second = await cli(edits, 'repro');
+    expect(second.code).toBe(0);
+    expect(ranIn(second.out)).toEqual(['solo']);
+    expect(JSON.parse(edits.read('artifacts/solo/out.json'))).toEqual({ v: 3 });
+  });
+});
