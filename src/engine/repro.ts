@@ -44,22 +44,38 @@ export interface ReproResult {
   exitCode: number;
 }
 
+/**
+ * At most `size` instances run at once. A free slot goes to the waiting instance that comes first in the
+ * plan (declaration order, dependencies first), not to the one that became ready first: pipeline.yaml
+ * lists long stages early so that they start early, and an instance that was ready sooner but declared
+ * later must not jump ahead of them.
+ */
 class Pool {
   private free: number;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ priority: number; wake: () => void }> = [];
   constructor(size: number) {
     this.free = size;
   }
-  async acquire(): Promise<() => void> {
+  async acquire(priority: number): Promise<() => void> {
     if (this.free > 0) this.free--;
-    else await new Promise<void>((r) => this.waiting.push(r));
+    else {
+      await new Promise<void>((wake) => {
+        let at = this.waiting.length;
+        while (at > 0 && this.waiting[at - 1].priority > priority) at--;
+        this.waiting.splice(at, 0, { priority, wake });
+      });
+    }
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
+      // Hand the slot on one macrotask later: the instances that the finished one unblocks resolve their
+      // dependencies in microtasks and queue first, so they compete for this slot by their plan position.
+      setImmediate(() => {
+        const next = this.waiting.shift();
+        if (next) next.wake();
+        else this.free++;
+      });
     };
   }
 }
@@ -122,6 +138,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
   };
 
   const pool = new Pool(jobs);
+  const planIndex = new Map(plan.instances.map((inst, i) => [inst.name, i]));
   const abort = new AbortController();
   options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
   let stopping = false;
@@ -170,7 +187,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
 
   const runInstance = async (p: PreparedInstance, key: string, components: KeyComponents): Promise<boolean> => {
     const name = p.instance.name;
-    const release = await pool.acquire();
+    const release = await pool.acquire(planIndex.get(name) ?? Number.MAX_SAFE_INTEGER);
     try {
       if (stopping || abort.signal.aborted) {
         return finish(name, { status: 'skipped', reason: abort.signal.aborted ? 'interrupted' : 'not started: an earlier instance failed (use --keep-going to run everything independent of it)' });

@@ -6,7 +6,9 @@
  */
 import { afterAll, expect, test } from 'vitest';
 import { repro } from '../../src/engine/repro.ts';
-import { makeRepo, removeRepos } from './helpers.ts';
+import { bufferIo } from '../../src/cli/io.ts';
+import { runCli } from '../../src/cli/run-cli.ts';
+import { jsonStage, makeRepo, removeRepos } from './helpers.ts';
 
 const BURN = `import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -40,4 +42,28 @@ test('two independent CPU-bound stages overlap with -j 2', async () => {
   console.log(`parallel: stage a ${Math.round(a)} ms, stage b ${Math.round(b)} ms, wall ${Math.round(wall)} ms, wall/(a+b) = ${ratio.toFixed(2)}`);
   // Serial execution gives >= 1.0; two processes on two cores give about 0.5.
   expect(ratio).toBeLessThan(0.75);
+});
+
+test('a free slot goes to the instance declared first, not to the one ready first', async () => {
+  // `long` is declared second but can start only after `gate`; the three `short` instances are ready at
+  // once. With one slot, a first-come pool would run them all before `long`.
+  const repo = makeRepo({
+    'pipeline.yaml': `version: 1
+stages:
+  gate:
+    uses: stages/json.ts
+  long:
+    uses: stages/json.ts
+    deps: { g: gate }
+  short:
+    uses: stages/json.ts
+    matrix: { i: [1, 2, 3] }
+    params: { i: "\${matrix.i}" }
+`,
+    'stages/json.ts': jsonStage(),
+  });
+  const io = bufferIo(repo.dir);
+  expect(await runCli(['repro', '-j', '1'], io)).toBe(0);
+  const order = [...io.stdout().matchAll(/^✓ ran\s+(\S+) in /gm)].map((m) => m[1]);
+  expect(order).toEqual(['gate', 'long', 'short[i=1]', 'short[i=2]', 'short[i=3]']);
 });
