@@ -3,7 +3,7 @@
  * and the geometry (layout and scales), exposed so tests can recompute pixel positions from the data.
  */
 import type { Axis, Reference } from '../model.ts';
-import type { Layout, PlacedTick } from './frame.ts';
+import { layoutFrame, type Layout, type LegendBlock, type PlacedTick } from './frame.ts';
 import { placeable, type Scale, type ScaleOptions } from './scale.ts';
 
 export interface ChartResult {
@@ -23,6 +23,27 @@ export interface ChartOptions {
 
 export function placedTicks(scale: Scale): PlacedTick[] {
   return scale.ticks.map((t) => ({ fraction: scale.fraction(t.value), label: t.label }));
+}
+
+/** The frame of a chart with two numeric axes (scatter, line, curves): title, axis labels and ticks, legend. */
+export function layoutXYFrame(
+  chart: { title: string; x: Axis; y: Axis },
+  options: ChartOptions,
+  x: Scale,
+  y: Scale,
+  legend: LegendBlock[],
+): Layout {
+  return layoutFrame({
+    idPrefix: options.idPrefix,
+    width: options.width,
+    height: options.height,
+    title: chart.title,
+    xLabel: chart.x.label,
+    yLabel: chart.y.label,
+    xTicks: placedTicks(x),
+    yTicks: placedTicks(y),
+    legend,
+  });
 }
 
 /** Reference lines placed on their axis; one off a log scale (value <= 0) is dropped. */

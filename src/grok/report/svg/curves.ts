@@ -5,9 +5,9 @@
  * one, the median line has a gap.
  */
 import type { CurvesChart } from '../model.ts';
-import { axisOptions, type ChartOptions, type ChartResult, placedReferences, placedTicks, SkipCounter, unplaceableReason } from './chart-result.ts';
+import { axisOptions, type ChartOptions, type ChartResult, layoutXYFrame, placedReferences, SkipCounter, unplaceableReason } from './chart-result.ts';
 import { el, polylinePath } from './element.ts';
-import { drawFrame, type LegendBlock, layoutFrame } from './frame.ts';
+import { drawFrame, type LegendBlock } from './frame.ts';
 import { categorical, NEUTRAL } from './palette.ts';
 import { makeScale } from './scale.ts';
 
@@ -66,17 +66,7 @@ export function curvesChart(chart: CurvesChart, options: ChartOptions): ChartRes
       ],
     },
   ];
-  const layout = layoutFrame({
-    idPrefix: options.idPrefix,
-    width: options.width,
-    height: options.height,
-    title: chart.title,
-    xLabel: chart.x.label,
-    yLabel: chart.y.label,
-    xTicks: placedTicks(x),
-    yTicks: placedTicks(y),
-    legend,
-  });
+  const layout = layoutXYFrame(chart, options, x, y, legend);
   const path = (values: Array<number | null>) =>
     polylinePath(values.map((v, i) => (isDrawable(v, i) ? [layout.px(x.fraction(chart.xValues[i])), layout.py(y.fraction(v))] : null)));
 

@@ -4,10 +4,10 @@
  * rather than bridging the gap, so the chart never implies a measurement that was not made.
  */
 import type { LineChart } from '../model.ts';
-import { axisOptions, type ChartOptions, type ChartResult, placedReferences, placedTicks, SkipCounter, unplaceableReason } from './chart-result.ts';
+import { axisOptions, type ChartOptions, type ChartResult, layoutXYFrame, placedReferences, SkipCounter, unplaceableReason } from './chart-result.ts';
 import { el, num, polylinePath } from './element.ts';
 import { fitLegend, fitPaths, fitXs } from './fit-lines.ts';
-import { drawFrame, type LegendBlock, layoutFrame } from './frame.ts';
+import { drawFrame, type LegendBlock } from './frame.ts';
 import { MARKER_ORDER, marker } from './markers.ts';
 import { categorical, NEUTRAL } from './palette.ts';
 import { makeScale, placeable } from './scale.ts';
@@ -44,17 +44,7 @@ export function lineChart(chart: LineChart, options: ChartOptions): ChartResult 
   if (chart.hollowMeaning && points.some((p) => p.hollow)) {
     legend.push({ entries: [{ label: chart.hollowMeaning, swatch: { kind: 'marker', shape: 'circle', colour: NEUTRAL, hollow: true } }] });
   }
-  const layout = layoutFrame({
-    idPrefix: options.idPrefix,
-    width: options.width,
-    height: options.height,
-    title: chart.title,
-    xLabel: chart.x.label,
-    yLabel: chart.y.label,
-    xTicks: placedTicks(x),
-    yTicks: placedTicks(y),
-    legend,
-  });
+  const layout = layoutXYFrame(chart, options, x, y, legend);
   const px = (v: number) => layout.px(x.fraction(v));
   const py = (v: number) => layout.py(y.fraction(v));
 

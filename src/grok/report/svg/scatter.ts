@@ -3,10 +3,10 @@
  * is ordered) and shaped by another (e.g. tau); fit lines drawn over the x extent of the data.
  */
 import type { ScatterChart } from '../model.ts';
-import { axisOptions, type ChartOptions, type ChartResult, placedReferences, placedTicks, SkipCounter, unplaceableReason } from './chart-result.ts';
+import { axisOptions, type ChartOptions, type ChartResult, layoutXYFrame, placedReferences, SkipCounter, unplaceableReason } from './chart-result.ts';
 import { el } from './element.ts';
 import { fitLegend, fitPaths, fitXs } from './fit-lines.ts';
-import { drawFrame, type LegendBlock, layoutFrame } from './frame.ts';
+import { drawFrame, type LegendBlock } from './frame.ts';
 import { MARKER_ORDER, marker } from './markers.ts';
 import { categorical, NEUTRAL, sequential } from './palette.ts';
 import { makeScale } from './scale.ts';
@@ -35,17 +35,7 @@ export function scatterChart(chart: ScatterChart, options: ChartOptions): ChartR
     { title: chart.markerBy.title, entries: chart.markerBy.levels.map((l) => ({ label: l, swatch: { kind: 'marker', shape: shapeOf(l), colour: NEUTRAL } })) },
     fitLegend(chart.fits),
   ];
-  const layout = layoutFrame({
-    idPrefix: options.idPrefix,
-    width: options.width,
-    height: options.height,
-    title: chart.title,
-    xLabel: chart.x.label,
-    yLabel: chart.y.label,
-    xTicks: placedTicks(x),
-    yTicks: placedTicks(y),
-    legend,
-  });
+  const layout = layoutXYFrame(chart, options, x, y, legend);
 
   const lines = fitPaths(chart.fits, xs, x, y, layout);
   const points = drawable.map((p) =>
