@@ -38,3 +38,33 @@ export const bootstrapProperties = {
   resamples: { type: 'integer', minimum: 1, default: 4000 },
   bootstrapSeed: { type: 'integer', minimum: 0, default: 1 },
 } as const;
+
+/** The params of a temperature-mediation analysis (CE or MSE): baseline and raised norm, the tau sweep. */
+export interface SweepParams {
+  baselineRho: number;
+  raisedRho: number;
+  taus: number[];
+  resamples: number;
+  bootstrapSeed: number;
+}
+
+export const sweepParamsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['taus'],
+  properties: {
+    baselineRho: { type: 'number', default: 1 },
+    raisedRho: { type: 'number', default: 1.15 },
+    taus: { type: 'array', items: { type: 'number' }, minItems: 2, description: 'the sweep at the raised norm, tau 1 included' },
+    ...bootstrapProperties,
+  },
+} as const;
+
+/** The baseline cell (rho baselineRho, tau 1) and the sweep at the raised norm, from a fan-in of cells. */
+export function mediationInput(cells: readonly CellResult[], params: SweepParams, what: string) {
+  return {
+    baseline: cellAt(cells, params.baselineRho, 1, what),
+    sweep: cellsOf(cells, [params.raisedRho], params.taus, what),
+    bootstrap: { resamples: params.resamples, seed: params.bootstrapSeed },
+  };
+}
