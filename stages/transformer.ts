@@ -20,7 +20,11 @@ export default {
     required: ['taus'],
     properties: {
       raisedRho: { type: 'number', default: 1.15 },
-      taus: { type: 'array', items: { type: 'number' }, minItems: 2 },
+      taus: {
+        type: 'array',
+        items: { type: 'number' },
+        description: 'the tau sweep at the raised norm (tau 1 included); empty when the profile runs no raised-norm cells',
+      },
       tauHi: { type: 'number', description: 'the hot end of the ratio; default the largest tau of the sweep (1.7 in the paper)' },
       ...bootstrapProperties,
     },
@@ -32,7 +36,7 @@ export default {
       free: await readCell(single(ctx.inputs, 'free')),
       baseline: cellAt(cells, 1, 1, ctx.instance),
       sweep: cellsOf(cells, [raisedRho], taus, ctx.instance),
-      tauHi: tauHi ?? Math.max(...taus),
+      tauHi: tauHi ?? (taus.length > 0 ? Math.max(...taus) : 1.7),
       bootstrap: { resamples, seed: bootstrapSeed },
     });
     await writeJson(ctx.outDir, 'transformer.json', result);

@@ -1,6 +1,6 @@
 /**
  * Our own seeded generator: xoshiro128** seeded through splitmix32, in 32-bit integer arithmetic only,
- * so every JavaScript engine on every machine produces the same stream. Math.random is never used.
+ * so every JavaScript engine on every machine produces the same stream. The platform generator is never used: it cannot be seeded.
  *
  * Streams are derived, not shared: `Rng.derive(seed, 'split')` and `Rng.derive(seed, 'init')` are
  * independent, so adding a draw in one place never shifts the numbers drawn in another.

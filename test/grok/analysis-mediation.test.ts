@@ -171,7 +171,17 @@ describe('experiment 9: transformer control', () => {
     const r = analyzeTransformerControl({ free, baseline: s.baseline, sweep: s.sweep });
     expect(r.wc).toBe(61);
     expect(r.ratioTau1OverTauHi).toBeCloseTo(s.Tof(s.Lof(1)) / s.Tof(s.Lof(1.7)), 12);
-    expect(r.mediation.recoveryFraction).toBeCloseTo((s.T1 - s.T2) / (s.T1 - s.T0), 12);
+    expect(r.mediation?.recoveryFraction).toBeCloseTo((s.T1 - s.T2) / (s.T1 - s.T0), 12);
+    expect(jsonRoundTrip(r)).toStrictEqual(r);
+  });
+  it('without the raised-norm sweep, still reports w_c and the baseline, with the ratio and mediation null', () => {
+    const s = linearStudy({ model: 'transformer' });
+    const free = makeCell({ model: 'transformer', seeds: [61, 64, 59].map((n) => ({ tGrok: 1500, normAtGrok: n })) });
+    const r = analyzeTransformerControl({ free, baseline: s.baseline, sweep: [] });
+    expect(r.wc).toBe(61);
+    expect(r.baseline.medianTGrok).toBe(s.T0);
+    expect(r.mediation).toBeNull();
+    expect(r.ratioTau1OverTauHi).toBeNull();
     expect(jsonRoundTrip(r)).toStrictEqual(r);
   });
   it('refuses MLP cells', () => {

@@ -36,6 +36,8 @@ export interface StudyOptions {
   resamples: number;
   budget: number;
   taus: number[];
+  /** The transformer's tau sweep at rho 1.15; default `taus`; empty for a profile without the raised-norm cells. */
+  transformerTaus?: number[];
   /** Drop experiments (a profile that does not run them). */
   without?: Array<'dose' | 'grid' | 'memorization' | 'forks' | 'audit' | 'transformer' | 'dissociation'>;
   /** Moduli at which the CE sweep cell at this tau does not grok (to show "not grokked"). */
@@ -228,7 +230,7 @@ export function buildStudyInput(options: StudyOptions, claims: StudyClaim[] = []
         L: rho === 1 ? 8 : (8 * 1.6) / tau,
       });
     const freeT = freeCell('ce', 59, n, 'transformer');
-    const result = analyzeTransformerControl({ free: freeT, baseline: tcell(1, 1), sweep: options.taus.map((tau) => tcell(1.15, tau)), bootstrap });
+    const result = analyzeTransformerControl({ free: freeT, baseline: tcell(1, 1), sweep: (options.transformerTaus ?? options.taus).map((tau) => tcell(1.15, tau)), bootstrap });
     transformer = asArtifact('transformer', 'transformer.json', result);
     free.push(asArtifact('tfree', 'control.json', analyzeFreeControl(freeT)));
   }

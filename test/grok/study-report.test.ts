@@ -187,6 +187,18 @@ describe('missing values and missing experiments', () => {
     expect(markOf(claimCell(m, 'collapse_r2_l_59'))).toBe('—');
   });
 
+  it('shows the transformer free control and baseline, without ratio or sweep figure, for a profile without its raised-norm cells', () => {
+    const m = buildStudyReport(buildStudyInput({ ...OPTIONS, transformerTaus: [] }, sampleClaims(), PROFILE));
+    const section = m.sections.find((s) => s.id === 'transformer')!;
+    expect(section.tables.map((t) => t.id)).toEqual(['transformer-cells']);
+    expect(section.tables[0].rows.map((r) => r[0])).toEqual(['free control (no clamp, τ = 1)', 'baseline (ρ = 1, τ = 1)']);
+    expect(section.figures).toEqual([]);
+    expect(section.text.join(' ')).toContain('belong to the paper profile');
+    const files = renderReport(m);
+    expect(Object.keys(files)).not.toContain('figures/transformer-sweep.svg');
+    for (const [name, text] of Object.entries(files)) expect(text, name).not.toMatch(/NaN|undefined|>null</);
+  });
+
   it('renders a study in which no clamped cell grokked: "not grokked" everywhere, never NaN or undefined', () => {
     const stalled = buildStudyInput({ ...OPTIONS, budget: 400 }, sampleClaims(), PROFILE);
     expect(stalled.mediation.every((m) => m.data.t0 === null && m.data.recoveryFraction === null)).toBe(true);

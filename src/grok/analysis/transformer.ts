@@ -4,16 +4,20 @@
  * T_grok(rho 1.15, tau 1) / T_grok(rho 1.15, tau_hi) with tau_hi = 1.7: how much of the raised norm's
  * slowdown temperature removes in a model with attention. The full mediation analysis (T0, T1, T2,
  * recovery fraction and its interval) is reported as well, computed exactly as for the MLP.
+ *
+ * The sweep may be empty: a profile that cannot afford the raised-norm cells (each needs up to 60k steps
+ * of a model about six times the MLP's cost per step) still measures w_c and the baseline, and the
+ * ratio and the mediation are then null rather than invented.
  */
 import type { BootstrapSettings } from '../stats/bootstrap.ts';
-import { type CellResult, cellModel, cellTau, describeCell, medianGrokStep, sameGridValue } from './cells.ts';
+import { type CellResult, type CellSummary, cellModel, cellTau, describeCell, medianGrokStep, sameGridValue, summarizeCell } from './cells.ts';
 import { analyzeFreeControl, type FreeControlResult } from './free-control.ts';
 import { analyzeTemperatureMediation, type TemperatureMediationResult } from './temperature-mediation.ts';
 
 export interface TransformerControlInput {
   free: CellResult;
   baseline: CellResult;
-  /** rho 1.15 at every tau, tau 1 included. */
+  /** rho 1.15 at every tau, tau 1 included; empty when the profile runs no raised-norm cells. */
   sweep: readonly CellResult[];
   /** The hot end of the ratio (SPEC: 1.7). */
   tauHi?: number;
@@ -25,7 +29,10 @@ export interface TransformerControlResult {
   p: number;
   free: FreeControlResult;
   wc: number | null;
-  mediation: TemperatureMediationResult;
+  /** The baseline (rho 1, tau 1). */
+  baseline: CellSummary;
+  /** Null when the sweep is empty (the profile ran no raised-norm cells). */
+  mediation: TemperatureMediationResult | null;
   tauHi: number;
   /** Median T_grok of the rho 1.15, tau 1 cell. */
   tGrokTau1: number | null;
@@ -42,6 +49,10 @@ export function analyzeTransformerControl(input: TransformerControlInput): Trans
     if (cellModel(c) !== 'transformer') throw new Error(`${where}: expected transformer cells, found ${describeCell(c)}`);
   }
   const free = analyzeFreeControl(input.free);
+  const baseline = summarizeCell(input.baseline);
+  if (input.sweep.length === 0) {
+    return { analysis: 'transformer-control', p: baseline.p, free, wc: free.wc, baseline, mediation: null, tauHi, tGrokTau1: null, tGrokTauHi: null, ratioTau1OverTauHi: null };
+  }
   const mediation = analyzeTemperatureMediation({ baseline: input.baseline, sweep: input.sweep, bootstrap: input.bootstrap });
   const hot = input.sweep.find((c) => sameGridValue(cellTau(c), tauHi));
   if (!hot) {
@@ -56,6 +67,7 @@ export function analyzeTransformerControl(input: TransformerControlInput): Trans
     p: mediation.p,
     free,
     wc: free.wc,
+    baseline,
     mediation,
     tauHi,
     tGrokTau1,

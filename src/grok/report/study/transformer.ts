@@ -30,6 +30,7 @@ export function transformerSection(transformer: StudyArtifact<TransformerControl
   if (transformer === null) return null;
   const t = transformer.data;
   const m = t.mediation;
+  if (m === null) return baselineOnlySection(t);
   const raised = m.raisedRho === null ? 'the raised norm' : rhoLabel(m.raisedRho);
   const hot = m.sweep.find((s) => Math.abs(s.tau - t.tauHi) < 1e-9);
   const budget = m.baseline.budget;
@@ -111,6 +112,39 @@ export function transformerSection(transformer: StudyArtifact<TransformerControl
       ...undefinedResampleNotes([
         { label: 'T1/T0', ci: m.bootstrap.normUpRatio },
         { label: 'the recovery fraction', ci: m.bootstrap.recoveryFraction },
+      ]),
+    ],
+  };
+}
+
+/** A profile without the raised-norm cells: w_c and the baseline, and a sentence saying what is missing. */
+function baselineOnlySection(t: TransformerControlResult): Section {
+  return {
+    id: 'transformer',
+    title: 'No-LayerNorm transformer',
+    text: [
+      `The same intervention on a one-layer transformer without LayerNorm (p = ${t.p}), with its own free control for w_c. ` +
+        'This profile runs the free control and the baseline (ρ = 1, τ = 1) only: the raised-norm cells, and with them the ' +
+        'paper’s ratio T_grok(ρ = 1.15, τ = 1) / T_grok(ρ = 1.15, τ = 1.7), need up to 60k steps each and belong to the paper profile.',
+    ],
+    tables: [
+      {
+        id: 'transformer-cells',
+        caption:
+          `Every transformer cell of this profile: seeds grokked, median T_grok and L at that step. ` +
+          (t.wc === null ? 'The free control did not grok, so there is no w_c.' : `w_c = ${formatNumber(t.wc, fixed(2))}.`),
+        columns: [{ header: 'cell' }, { header: 'seeds grokked' }, { header: 'T_grok' }, { header: 'L' }],
+        rows: [
+          ['free control (no clamp, τ = 1)', grokkedOf(t.free.cell), grokCell(t.free.cell), numberCell(t.free.cell.logitScaleAtGrok, LOGIT_SCALE, 'no L (not grokked)')],
+          ['baseline (ρ = 1, τ = 1)', grokkedOf(t.baseline), grokCell(t.baseline), logitScaleCell(t.baseline)],
+        ],
+      },
+    ],
+    figures: [],
+    notes: [
+      grokkedNote([
+        { label: 'the free control', summary: t.free.cell },
+        { label: 'baseline', summary: t.baseline },
       ]),
     ],
   };
