@@ -247,7 +247,11 @@ async function main(): Promise<void> {
   const title = options.model === 'mlp' ? "the paper's MLP" : 'the no-LayerNorm transformer';
   console.log(`grokpipe kernel benchmark: ${title}, 40% split, CE, tau 1; a seed-step = lossAndGrad + AdamW; one thread`);
   console.log(`machine: ${cpu}, ${os.cpus().length} logical CPUs, node ${process.version}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const noTorch = options.model === 'mlp' ? 'not found (python3 / /usr/bin/python3 cannot import torch): skipped' : 'skipped (no PyTorch script for the transformer)';
+  const noTorch = !options.engines.includes('torch')
+    ? 'not requested (--engines)'
+    : options.model === 'mlp'
+      ? 'not found (python3 / /usr/bin/python3 cannot import torch): skipped'
+      : 'skipped (no PyTorch script for the transformer)';
   console.log(`PyTorch: ${torch ? `${torch.version} via ${torch.python}, torch.set_num_threads(1)` : noTorch}`);
   console.log(`${options.seconds}s per measurement; wasm and PyTorch alternate ${options.rounds} rounds, best round kept; peak assumed ${options.peak.f32} / ${options.peak.f64} GFLOP/s (f32 / f64)`);
   console.log(
