@@ -46,7 +46,7 @@ export function describeProgress(l: Live, now: number): string {
     const rate = (p.done - l.firstDone) / (now - l.firstAt);
     eta = `  eta ${formatDuration((p.total - p.done) / rate)}`;
   }
-  return `${p.phase ? `${p.phase} ` : ''}${p.done}/${p.total}  ${pct}%${eta}  (${elapsed})`;
+  return `${p.phase ? `${p.phase} ` : ''}${p.done}/${p.total}  ${pct}%${eta}  (${elapsed})${p.detail ? `  ${p.detail}` : ''}`;
 }
 
 function outcomeLine(instance: string, o: Outcome): string {

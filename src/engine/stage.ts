@@ -20,6 +20,8 @@ export interface Progress {
   total: number;
   /** What the stage is doing now, e.g. "train" or "seed 3/12". */
   phase?: string;
+  /** What it has measured so far, shown after the counts, e.g. "test acc 0.43" (a long stage worth watching). */
+  detail?: string;
 }
 
 /** One upstream instance's outputs, as declared by a `deps:` entry. */

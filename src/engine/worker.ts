@@ -64,7 +64,7 @@ async function run(req: RunRequest): Promise<void> {
       const now = performance.now();
       if (now - lastProgress < 100 && p.done < p.total) return;
       lastProgress = now;
-      void send({ type: 'progress', progress: { done: p.done, total: p.total, phase: p.phase } });
+      void send({ type: 'progress', progress: { done: p.done, total: p.total, phase: p.phase, detail: p.detail } });
     },
     signal: controller.signal,
   };

@@ -82,7 +82,7 @@ export async function trainWithProgress(
     ...options,
     splits,
     signal: ctx.signal,
-    progress: (done, total, phase) => ctx.progress({ done, total, phase }),
+    progress: (done, total, phase, detail) => ctx.progress({ done, total, phase, detail }),
   });
   const { result } = run;
   ctx.log(

@@ -20,7 +20,7 @@ export default {
   params: { type: 'object' },
   async run(ctx: any) {
     for (let i = 1; i <= ctx.params.steps; i++) {
-      ctx.progress({ done: i, total: ctx.params.steps, phase: 'train' });
+      ctx.progress({ done: i, total: ctx.params.steps, phase: 'train', detail: 'loss ' + 1 / i });
       await new Promise((r) => setTimeout(r, 120));
     }
     ctx.log('finished training');
@@ -34,7 +34,7 @@ export default {
     const reporter: Reporter = {
       begin: (i) => events.push(`begin ${i.total}`),
       start: (n, a) => events.push(`start ${n} ${a}`),
-      progress: (n, p) => events.push(`progress ${n} ${p.phase} ${p.done}/${p.total}`),
+      progress: (n, p) => events.push(`progress ${n} ${p.phase} ${p.done}/${p.total} ${p.detail}`),
       log: (n, l) => events.push(`log ${n} ${l}`),
       warn: (m) => events.push(`warn ${m}`),
       finish: (n, o) => events.push(`finish ${n} ${o.status}`),
@@ -45,7 +45,7 @@ export default {
     const progress = events.filter((e) => e.startsWith('progress'));
     // Throttled to 10 per second in the stage process, but the last report always arrives.
     expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect(progress.at(-1)).toBe('progress train train 5/5');
+    expect(progress.at(-1)).toBe('progress train train 5/5 loss 0.2');
     expect(events).toContain('log train finished training');
     expect(events).toContain('log train plain stdout line');
     expect(events[0]).toBe('begin 1');
@@ -59,7 +59,7 @@ export default {
     rep.begin({ profile: 'quick', total: 2, jobs: 2 });
     rep.start('cell[p=59]', 'run');
     rep.progress('cell[p=59]', { done: 100, total: 1000, phase: 'train' });
-    rep.progress('cell[p=59]', { done: 400, total: 1000, phase: 'train' });
+    rep.progress('cell[p=59]', { done: 400, total: 1000, phase: 'train', detail: 'test acc 0.43, grokked 0/1' });
     rep.finish('cell[p=59]', { status: 'ran', ms: 61_000 });
     rep.finish('cell[p=97]', { status: 'up-to-date' });
     rep.end({ profile: 'quick', ran: 1, restored: 0, upToDate: 1, failed: 0, skipped: 0, wallMs: 62_000 });
@@ -67,7 +67,7 @@ export default {
     expect(lines[0]).toBe('repro: 2 instances in profile quick, up to 2 in parallel');
     expect(lines[1]).toBe('> start     cell[p=59]');
     expect(lines[2]).toMatch(/^ {2}cell\[p=59\] {2}train 100\/1000 {2}10% {2}\(\d+ms\)$/);
-    expect(lines[3]).toMatch(/^ {2}cell\[p=59\] {2}train 400\/1000 {2}40% {2}eta \S+ {2}\(\d+ms\)$/);
+    expect(lines[3]).toMatch(/^ {2}cell\[p=59\] {2}train 400\/1000 {2}40% {2}eta \S+ {2}\(\d+ms\) {2}test acc 0\.43, grokked 0\/1$/);
     expect(lines[4]).toBe('✓ ran       cell[p=59] in 1m01s');
     expect(lines.at(-1)).toBe('ran 1, restored 0, up to date 1, failed 0; wall time 1m02s (profile quick)');
     expect(out).not.toContain('\x1b[');

@@ -190,8 +190,9 @@ describe('missing values and missing experiments', () => {
   it('shows the transformer free control and baseline, without ratio or sweep figure, for a profile without its raised-norm cells', () => {
     const m = buildStudyReport(buildStudyInput({ ...OPTIONS, transformerTaus: [] }, sampleClaims(), PROFILE));
     const section = m.sections.find((s) => s.id === 'transformer')!;
-    expect(section.tables.map((t) => t.id)).toEqual(['transformer-cells']);
-    expect(section.tables[0].rows.map((r) => r[0])).toEqual(['free control (no clamp, τ = 1)', 'baseline (ρ = 1, τ = 1)']);
+    const tables = section.tables ?? [];
+    expect(tables.map((t) => t.id)).toEqual(['transformer-cells']);
+    expect(tables[0].rows.map((r) => r[0])).toEqual(['free control (no clamp, τ = 1)', 'baseline (ρ = 1, τ = 1)']);
     expect(section.figures).toEqual([]);
     expect(section.text.join(' ')).toContain('belong to the paper profile');
     const files = renderReport(m);

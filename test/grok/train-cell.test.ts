@@ -93,7 +93,12 @@ describe('runCell', () => {
   });
 
   it('logs on the grid: start, every logEvery steps, the final step; evaluates every evalEvery steps', async () => {
-    const { result } = await runCell(base);
+    const reports: string[] = [];
+    const { result } = await runCell(base, { progress: (done, total, phase, detail) => reports.push(`${phase} ${done}/${total} ${detail}`) });
+    // progress after every evaluation, with each seed's latest test accuracy as the detail
+    expect(reports).toHaveLength(result.evalSteps.length - 1 + 1);
+    const accuracies = result.eval.map((e) => e.testAcc[e.testAcc.length - 1].toFixed(2)).join(' ');
+    expect(reports.at(-1)).toBe(`train ${result.finalStep}/${base.budget} test acc ${accuracies}, grokked ${result.grokkedCount}/${result.seeds.length}`);
     expect(result.logSteps).toEqual([0, 50, 100, 120]);
     expect(result.evalSteps).toEqual([0, 25, 50, 75, 100]);
     expect(result.log[0].L).toHaveLength(4);

@@ -100,8 +100,9 @@ export interface CellResult {
 }
 
 export interface RunCellOptions {
-  /** Called after every evaluation: steps done since the start, steps to the budget, phase. */
-  progress?(done: number, total: number, phase: string): void;
+  /** Called after every evaluation: steps done since the start, steps to the budget, phase, and each
+   * seed's latest test accuracy with how many seeds have grokked (worth watching on a long cell). */
+  progress?(done: number, total: number, phase: string, detail: string): void;
   /** Start from this state instead of the seeds' initialisation. */
   initialState?: TrainState;
   /** Build kernels with this factory instead of config.engine's (the result records engine 'custom'). */
@@ -228,7 +229,7 @@ export async function runCell(config: CellConfig, options: RunCellOptions = {}):
       if (options.signal?.aborted) {
         throw new Error(`runCell: aborted at step ${t} of ${cfg.budget} (${String(options.signal.reason ?? 'signal')})`);
       }
-      options.progress?.(t - startStep, total, 'train');
+      options.progress?.(t - startStep, total, 'train', progressDetail(runs));
     }
   }
 
@@ -270,6 +271,13 @@ export async function runCell(config: CellConfig, options: RunCellOptions = {}):
     seeds: runs.map((r) => r.snapshot()),
   };
   return { result, state };
+}
+
+/** "test acc 0.43 0.91, grokked 1/2": each seed's latest evaluated test accuracy, in seed order. */
+function progressDetail(runs: readonly SeedRun[]): string {
+  const accuracies = runs.map((r) => (r.evals.testAcc.length ? r.evals.testAcc[r.evals.testAcc.length - 1].toFixed(2) : '-'));
+  const grokked = runs.filter((r) => r.tGrok !== null).length;
+  return `test acc ${accuracies.join(' ')}, grokked ${grokked}/${runs.length}`;
 }
 
 /** Mean over seeds of L at the logged step nearest `step` (an exact tie takes the earlier step). */
