@@ -17,6 +17,7 @@ verbs:
   dag [--mermaid | --dot] [--instances]
                       print the graph of stages (or of instances)
   show <instance>     manifest and provenance of one instance
+  times [targets]     per stage: instances ran or restored, run time summed and the longest
   gc [--dry-run]      remove store objects and records that nothing references
   verify [--profile P] | verify --lock [--sample N | instances...]
                       check claims.yaml against artifacts, or rebuild locked instances and compare
@@ -33,6 +34,7 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   status: async () => (await import('./status.ts')).statusCommand,
   dag: async () => (await import('./dag.ts')).dagCommand,
   show: async () => (await import('./show.ts')).showCommand,
+  times: async () => (await import('./times.ts')).timesCommand,
   gc: async () => (await import('./gc.ts')).gcCommand,
   verify: async () => (await import('./verify.ts')).verifyCommand,
 };

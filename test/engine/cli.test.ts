@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ObjectStore } from '../../src/engine/object-store.ts';
+import { formatDuration } from '../../src/engine/progress.ts';
 import { sha256 } from '../../src/engine/sha256.ts';
 import { cli, cliProcess, jsonStage, makeRepo, ranIn, removeRepos, restoredIn } from './helpers.ts';
 
@@ -97,7 +98,7 @@ stages:
   });
 });
 
-describe('dag, show, gc', () => {
+describe('dag, show, times, gc', () => {
   const PIPE = (x: number) => `version: 1
 stages:
   data:
@@ -119,6 +120,22 @@ stages:
     const dot = await cli(repo, 'dag', '--dot', '--instances');
     expect(dot.out).toContain('"data[p=3]" -> "report";');
     expect(dot.out).toContain('"data[p=5]" -> "report";');
+  });
+
+  test('times: per stage, instances ran and restored, run time summed and the longest, from the manifests', async () => {
+    const repo = makeRepo({ 'pipeline.yaml': `${PIPE(1)}  again:\n    uses: stages/s.ts\n    params: { p: 3, x: 1 }\n`, 'stages/s.ts': jsonStage() });
+    const before = await cli(repo, 'times');
+    expect(before.out).toMatch(/^data\s+0\s+0\s+2\s/m);
+    expect((await cli(repo, 'repro', '-j', '1')).code).toBe(0);
+    const times = await cli(repo, 'times');
+    expect(times.code).toBe(0);
+    const ms = (name: string) => JSON.parse(repo.read(`artifacts/${name}/manifest.json`)).durationMs as number;
+    const [a, b] = [ms('data[p=3]'), ms('data[p=5]')];
+    const longest = a >= b ? `data[p=3] ${formatDuration(a)}` : `data[p=5] ${formatDuration(b)}`;
+    expect(times.out).toMatch(new RegExp(`^data\\s+2\\s+0\\s+0\\s+${formatDuration(a + b)}\\s+${longest.replace(/[[\]]/g, '\\$&')}$`, 'm'));
+    // `again` has data[p=3]'s key: restored from the store, no run time of its own
+    expect(times.out).toMatch(/^again\s+0\s+1\s+0\s+0ms\s+-$/m);
+    expect(times.out).toMatch(/^all\s+3\s+1\s+0\s/m);
   });
 
   test('show prints the key, outputs and provenance; gc removes only what nothing references', async () => {

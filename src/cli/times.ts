@@ -1,0 +1,36 @@
+/** `grokpipe times [targets] [--profile P]`: per stage, what ran, what was restored and how long it took. */
+import { readManifest } from '../engine/artifacts.ts';
+import { formatDuration } from '../engine/progress.ts';
+import { stageTimes } from '../engine/stage-times.ts';
+import { buildPlan, selectTargets } from '../engine/plan.ts';
+import { loadProject } from '../engine/project.ts';
+import type { CliIo } from './io.ts';
+import { parse, rootFrom } from './options.ts';
+
+export const TIMES_USAGE = 'grokpipe times [targets...] [--profile P] [-C dir]';
+
+export async function timesCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('times', argv, {}, TIMES_USAGE);
+  if (values.help) return (io.out.write(`${TIMES_USAGE}\n`), 0);
+  const root = rootFrom(io.cwd, values.C);
+  const plan = buildPlan(loadProject(root), { profile: values.profile, set: values.set });
+  const selected = selectTargets(plan, positionals);
+  const rows = stageTimes(selected, (name) => readManifest(root, name));
+  const table = [['stage', 'ran', 'restored', 'not built', 'run time (sum)', 'longest instance']];
+  for (const r of rows) {
+    table.push([
+      r.stage,
+      String(r.ran),
+      String(r.restored),
+      String(r.missing),
+      formatDuration(r.ranMs),
+      r.longest ? `${r.longest.instance} ${formatDuration(r.longest.ms)}` : '-',
+    ]);
+  }
+  const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0);
+  table.push(['all', String(sum((r) => r.ran)), String(sum((r) => r.restored)), String(sum((r) => r.missing)), formatDuration(sum((r) => r.ranMs)), '']);
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  io.out.write(`times (profile ${plan.profile}), from the manifests in artifacts/; run time is summed over instances, not wall time\n`);
+  for (const row of table) io.out.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
+  return 0;
+}
