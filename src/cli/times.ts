@@ -2,6 +2,7 @@
 import { readManifest } from '../engine/artifacts.ts';
 import { formatDuration } from '../engine/progress.ts';
 import { stageTimes } from '../engine/stage-times.ts';
+import { alignColumns } from '../engine/text-columns.ts';
 import { buildPlan, selectTargets } from '../engine/plan.ts';
 import { loadProject } from '../engine/project.ts';
 import type { CliIo } from './io.ts';
@@ -29,8 +30,7 @@ export async function timesCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0);
   table.push(['all', String(sum((r) => r.ran)), String(sum((r) => r.restored)), String(sum((r) => r.missing)), formatDuration(sum((r) => r.ranMs)), '']);
-  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
   io.out.write(`times (profile ${plan.profile}), from the manifests in artifacts/; run time is summed over instances, not wall time\n`);
-  for (const row of table) io.out.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
+  for (const line of alignColumns(table).lines) io.out.write(`${line}\n`);
   return 0;
 }

@@ -15,6 +15,7 @@ import type { LockFile } from './lock-file.ts';
 import { explainSchemaErrors } from './pipeline-schema.ts';
 import type { Plan } from './plan.ts';
 import { YamlSource } from './yaml-source.ts';
+import { alignColumns } from './text-columns.ts';
 
 const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
 
@@ -191,11 +192,10 @@ export function renderClaimsTable(results: ClaimResult[]): string {
     r.status,
   ]);
   const head = ['claim', 'title', 'published', 'reproduced', 'check', 'result'];
-  const widths = head.map((h, i) => Math.min(i === 1 ? 40 : 60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
-  const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  ')];
+  const { lines, widths } = alignColumns([head, ...rows], [60, 40, 60, 60, 60, 60]);
+  const out = [lines[0]!, widths.map((w) => '-'.repeat(w)).join('  ')];
   results.forEach((r, i) => {
-    out.push(line(rows[i]!));
+    out.push(lines[i + 1]!);
     if (r.note && r.status !== 'PASS') out.push(`    ${r.status === 'SKIP' ? 'skipped' : 'why'}: ${r.note}`);
   });
   const n = (s: string) => results.filter((r) => r.status === s).length;
