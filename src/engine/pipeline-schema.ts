@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { canonicalJson } from './canonical-json.ts';
+import { DURATION_EXPECTED } from './duration.ts';
 import { describeValue } from './errors.ts';
 import { showExpressions, type FieldPath, type YamlSource } from './yaml-source.ts';
 
@@ -140,9 +141,10 @@ export function explainSchemaErrors(src: YamlSource, root: unknown, errors: Erro
       return src.errorAt(where, { title: `unsupported value in ${what}`, expected: JSON.stringify((e.params as { allowedValue: unknown }).allowedValue), found: describeValue(found) });
     case 'pattern': {
       const isUses = path[path.length - 1] === 'uses';
+      const isTimeout = path[path.length - 1] === 'timeout';
       return src.errorAt(where, {
         title: `malformed value in ${what}`,
-        expected: isUses ? 'a path to a .ts, .mts, .js or .mjs stage module' : `a string matching ${(e.params as { pattern: string }).pattern}`,
+        expected: isUses ? 'a path to a .ts, .mts, .js or .mjs stage module' : isTimeout ? DURATION_EXPECTED : `a string matching ${(e.params as { pattern: string }).pattern}`,
         found: describeValue(typeof found === 'string' ? showExpressions(found) : found),
       });
     }

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import YAML from 'yaml';
 import type { Json } from './canonical-json.ts';
+import { DURATION_EXPECTED, parseDuration } from './duration.ts';
 import { describeValue, GrokpipeError } from './errors.ts';
 import { interpolate, type Root } from './interpolate.ts';
 import { expandMatrix, instanceName, type MatrixPoint } from './matrix.ts';
@@ -49,6 +50,8 @@ export interface StagePlan {
   compute: string | null;
   /** Declared outputs the stage must produce. */
   outputs: string[];
+  /** Wall-clock limit of one instance's run in milliseconds (`timeout:`), or null for none. Not keyed. */
+  timeoutMs: number | null;
   instances: string[];
 }
 
@@ -138,7 +141,7 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
     const overBase: FieldPath = ['profiles', profile, 'stages', stageName];
     const module = st.uses ? checkRepoFile(project, st.uses, [...base, 'uses'], 'stage module') : null;
     const code = (st.code ?? []).map((f, i) => checkRepoFile(project, f, [...base, 'code', i], 'code file'));
-    const plan: StagePlan = { name: stageName, kind: st.uses ? 'module' : 'cmd', module, code, compute: st.compute ?? null, outputs: (st.outputs ?? []).map(normalizeRelative), instances: [] };
+    const plan: StagePlan = { name: stageName, kind: st.uses ? 'module' : 'cmd', module, code, compute: st.compute ?? null, outputs: (st.outputs ?? []).map(normalizeRelative), timeoutMs: stageTimeout(project, st, over, base, overBase), instances: [] };
     stages.set(stageName, plan);
 
     const matrixSource = over.matrix !== undefined ? overBase : base;
@@ -214,6 +217,16 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
 
   const ordered = topologicalOrder(project, instances, byName);
   return { root, profile, stages, instances: ordered, byName, project };
+}
+
+/** The stage's `timeout:` (a profile's override first) in milliseconds; a malformed one is located. */
+function stageTimeout(project: Project, st: RawStage, over: { timeout?: string }, base: FieldPath, overBase: FieldPath): number | null {
+  const at = over.timeout !== undefined ? [...overBase, 'timeout'] : [...base, 'timeout'];
+  const text = over.timeout ?? st.timeout;
+  if (text === undefined) return null;
+  const r = parseDuration(text);
+  if (r.ok) return r.ms;
+  throw project.src.errorAt(at, { title: `malformed timeout of stage \`${base[1]}\``, expected: DURATION_EXPECTED, found: r.problem });
 }
 
 function truncateList(names: string[], n = 6): string {

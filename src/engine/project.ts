@@ -26,12 +26,14 @@ export interface RawStage {
   params?: Json;
   deps?: Record<string, string | RawDep>;
   outputs?: string[];
+  /** A duration (duration.ts): the wall-clock limit of one run of an instance. */
+  timeout?: string;
 }
 
 export interface RawProfile {
   description?: string;
   vars?: Record<string, Json>;
-  stages?: Record<string, { params?: Json; matrix?: Json }>;
+  stages?: Record<string, { params?: Json; matrix?: Json; timeout?: string }>;
 }
 
 export interface RawPipeline {
