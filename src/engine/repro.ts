@@ -17,7 +17,9 @@ import type { Instance } from './plan.ts';
 import type { PreparedInstance } from './prepare.ts';
 import { silentReporter, type Outcome, type Reporter, type Summary } from './reporter.ts';
 import { acquireRunLock } from './run-lock.ts';
-import { runCommandStage, runModuleStage, type RunResult } from './run-stage.ts';
+import type { RunResult } from './run-stage.ts';
+import type { Executor } from './executor.ts';
+import { localExecutor } from './local-executor.ts';
 import { closureChanges } from './closure-drift.ts';
 import { rngSeedFor } from './rng-seed.ts';
 import { collectOutputs, commandArgv, inputSpecs } from './stage-io.ts';
@@ -31,6 +33,11 @@ export interface ReproOptions extends OpenOptions {
   /** Wait for another repro in this repository instead of refusing. */
   wait?: boolean;
   reporter?: Reporter;
+  /**
+   * How instances run; local child processes (`jobs` at a time) when absent. Called once, after the run
+   * lock is taken and only when something may run (not for --dry-run).
+   */
+  executor?: (ws: Workspace, jobs: number) => Executor | Promise<Executor>;
   signal?: AbortSignal;
   /** The command line, recorded in the run lock for a second process's message. */
   command?: string;
@@ -102,14 +109,19 @@ export async function repro(root: string, options: ReproOptions = {}): Promise<R
   try {
     // Another repro may have finished while we waited for the run lock: start from its lock file.
     ws.lock = readLock(root);
-    return await execute(ws, options, reporter, jobs, t0);
+    const executor = options.executor ? await options.executor(ws, jobs) : localExecutor(root, jobs);
+    try {
+      return await execute(ws, options, reporter, executor, t0);
+    } finally {
+      await executor.close();
+    }
   } finally {
     runLock.release();
     ws.cache.save();
   }
 }
 
-async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter, jobs: number, t0: number): Promise<ReproResult> {
+async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter, executor: Executor, t0: number): Promise<ReproResult> {
   const { root, plan, store, cache, prepared } = ws;
   cleanArtifactLeftovers(root);
   const tmpBase = join(root, '.grokpipe', 'tmp');
@@ -137,6 +149,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
     flushLock(false);
   };
 
+  const jobs = executor.slots;
   const pool = new Pool(jobs);
   const planIndex = new Map(plan.instances.map((inst, i) => [inst.name, i]));
   const abort = new AbortController();
@@ -206,15 +219,11 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       const inputs = inputSpecs(prepared, p.instance, (u) => instanceDir(root, u), (u) => outputsOf.get(u)!);
       let result: RunResult;
       if (p.stage.kind === 'module') {
-        result = await runModuleStage(
-          { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, outDir, rngSeed: rngSeedFor(p.params) },
-          root,
-          events,
-          abort.signal,
-        );
+        const request = { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, outDir, rngSeed: rngSeedFor(p.params) } as const;
+        result = await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'module', request }, outDir }, events, abort.signal);
       } else {
         const argv = commandArgv(p.instance.command!, inputs, outDir);
-        result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await runCommandStage(argv, root, events, abort.signal);
+        result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'cmd', argv }, outDir }, events, abort.signal);
       }
       const ms = performance.now() - start;
       writeFileSync(join(logDir, `${name}.log`), log.join('\n') + (log.length ? '\n' : ''));

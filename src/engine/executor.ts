@@ -1,0 +1,34 @@
+/**
+ * How an instance runs, apart from what runs next. The coordinator (repro.ts) decides which instance is
+ * ready, computes its key, and afterwards stores its outputs and records it in the lock; an executor only
+ * takes one prepared instance (a module request or a command line, and the empty folder its outputs go
+ * to) and reports how it went. Two implementations: the local process pool (local-executor.ts) and Slurm
+ * (slurm-executor.ts), in the spirit of Snakemake's executor plugins: submit, poll states, cancel.
+ */
+import type { RunEvents, RunResult } from './run-stage.ts';
+import type { RunRequest } from './worker-protocol.ts';
+
+/** What to run: a module stage's request for the worker, or a cmd stage's argument list. */
+export type Work = { kind: 'module'; request: RunRequest } | { kind: 'cmd'; argv: string[] };
+
+export interface InstanceRun {
+  instance: string;
+  stage: string;
+  work: Work;
+  /** The empty folder the instance writes its outputs to (on a filesystem the executor's workers see). */
+  outDir: string;
+}
+
+export interface Executor {
+  /** Shown in the progress header, e.g. "local" or "slurm". */
+  readonly name: string;
+  /** How many instances the coordinator hands over at once. */
+  readonly slots: number;
+  /**
+   * Runs one instance to its end. Resolves (never rejects) with the outcome; an aborted signal stops the
+   * instance (a local child is asked to stop, a Slurm job is cancelled) and resolves as failed.
+   */
+  run(job: InstanceRun, events: RunEvents, signal: AbortSignal): Promise<RunResult>;
+  /** Called once after the last run: cancels whatever is still running and frees the executor's resources. */
+  close(): Promise<void>;
+}

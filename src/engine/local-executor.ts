@@ -1,0 +1,14 @@
+/** The local executor: each instance is a child process on this machine, `slots` of them at a time. */
+import type { Executor, InstanceRun } from './executor.ts';
+import { runCommandStage, runModuleStage, type RunEvents, type RunResult } from './run-stage.ts';
+
+export function localExecutor(root: string, slots: number): Executor {
+  return {
+    name: 'local',
+    slots,
+    run(job: InstanceRun, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
+      return job.work.kind === 'module' ? runModuleStage(job.work.request, root, events, signal) : runCommandStage(job.work.argv, root, events, signal);
+    },
+    async close() {},
+  };
+}
