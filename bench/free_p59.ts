@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { canonicalJson } from '../src/grok/canonical-json.ts';
+import { canonicalJson } from '../src/core/canonical-json.ts';
 import { median } from '../src/grok/stats/median.ts';
 import { runCell } from '../src/grok/train/cell.ts';
 import type { EngineName } from '../src/grok/train/engines.ts';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   console.log(`w_c (median ||W|| at grokking) ${norms.length ? median(norms).toFixed(3) : 'n/a'}`);
   console.log(`L at the logged step nearest the median T_grok ${fmt(result.logitScaleAtGrok, 3)}`);
   console.log(`wall time ${seconds.toFixed(1)} s for ${result.finalStep} steps x ${seeds.length} seeds (${((result.finalStep * seeds.length) / seconds).toFixed(1)} seed-steps/s, shared CPU)`);
-  if (values.out) await writeFile(values.out, canonicalJson(result));
+  if (values.out) await writeFile(values.out, canonicalJson(result, { nonFinite: 'null' }));
 }
 
 function nearest(steps: readonly number[], step: number): number {

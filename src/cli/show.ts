@@ -1,7 +1,7 @@
 /** `grokpipe show <instance> [--json]`: manifest and provenance of one instance. */
 import { assessAll } from '../engine/assess.ts';
 import { instanceDir, readManifest } from '../engine/artifacts.ts';
-import { canonicalJsonPretty } from '../engine/canonical-json.ts';
+import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import { GrokpipeError } from '../engine/errors.ts';
 import { matchSelector, parseSelector } from '../engine/selectors.ts';
 import { formatDuration } from '../engine/progress.ts';

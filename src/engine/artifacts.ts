@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJsonPretty } from './canonical-json.ts';
+import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import type { FileHashCache } from './file-hash-cache.ts';
 import { listFiles, uniqueSuffix, writeFileAtomic } from './fs-atomic.ts';
 import type { KeyComponents } from './instance-key.ts';

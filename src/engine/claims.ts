@@ -3,70 +3,26 @@
  * instance, a JSON file in its folder and a path inside it, and a check. `verify` prints a table and
  * fails on any FAIL. A claim is only checked against an instance that is up to date for the profile
  * (its folder holds the key recorded in grokpipe.lock), so a stale artifact never passes.
+ *
+ * What a claim is, which files are valid, how a path reads a value and the check itself live in the
+ * shared core (src/core/claims.ts), which the study report uses too; this file adds where (file:line:col)
+ * and the lock.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AjvModule from 'ajv';
+import { type Claim, claimsProblem, judgeClaim, readPath, shortNumber } from '../core/claims.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
 import { instanceDir, isIntact, readManifest } from './artifacts.ts';
-import { canonicalJson } from './canonical-json.ts';
 import { GrokpipeError } from './errors.ts';
 import type { FileHashCache } from './file-hash-cache.ts';
 import type { LockFile } from './lock-file.ts';
-import { explainSchemaErrors } from './pipeline-schema.ts';
 import type { Plan } from './plan.ts';
 import { YamlSource } from './yaml-source.ts';
 import { alignColumns } from './text-columns.ts';
 
-const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
+export type { Claim, CheckType } from '../core/claims.ts';
 
 export const CLAIMS_FILE = 'claims.yaml';
-
-export type CheckType = 'within' | 'in_interval' | 'equals' | 'at_least' | 'at_most';
-
-export interface Claim {
-  id: string;
-  title?: string;
-  published: number | [number, number] | string | boolean;
-  reproduced: { instance: string; file: string; path?: string };
-  check: { type: CheckType; tolerance?: number; relative?: boolean };
-  profiles?: string[];
-  why?: string;
-}
-
-export const CLAIMS_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['claims'],
-  properties: {
-    claims: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'published', 'reproduced', 'check'],
-        properties: {
-          id: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
-          title: { type: 'string' },
-          published: { type: ['number', 'string', 'boolean', 'array'], items: { type: 'number' }, minItems: 2, maxItems: 2 },
-          reproduced: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['instance', 'file'],
-            properties: { instance: { type: 'string', minLength: 1 }, file: { type: 'string', minLength: 1, not: { pattern: '^/|^\\.\\.(/|$)|/\\.\\.(/|$)' } }, path: { type: 'string' } },
-          },
-          check: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['type'],
-            properties: { type: { enum: ['within', 'in_interval', 'equals', 'at_least', 'at_most'] }, tolerance: { type: 'number', minimum: 0 }, relative: { type: 'boolean' } },
-          },
-          profiles: { type: 'array', items: { type: 'string' } },
-          why: { type: 'string' },
-        },
-      },
-    },
-  },
-} as const;
 
 export interface ClaimResult {
   claim: Claim;
@@ -85,69 +41,14 @@ export function loadClaims(root: string): { src: YamlSource; claims: Claim[] } {
   }
   const src = YamlSource.parse(CLAIMS_FILE, text);
   const value = src.toJS();
-  const validate = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, code: { optimize: false } }).compile(CLAIMS_SCHEMA);
-  if (!validate(value)) throw explainSchemaErrors(src, value, validate.errors ?? [], CLAIMS_FILE);
+  const problem = claimsProblem(value);
+  if (problem) throw src.errorAt(problem.path, { title: problem.title, expected: problem.expected, found: problem.found }, problem.atKey);
   const claims = (value as { claims: Claim[] }).claims;
-  const seen = new Set<string>();
-  claims.forEach((c, i) => {
-    if (seen.has(c.id)) throw src.errorAt(['claims', i, 'id'], { title: `duplicate claim id \`${c.id}\``, expected: 'a unique id per claim', found: `\`${c.id}\` again` });
-    seen.add(c.id);
-    const pub = c.published;
-    const numeric = typeof pub === 'number';
-    if (c.check.type === 'in_interval' && !(Array.isArray(pub) && pub[0]! <= pub[1]!)) {
-      throw src.errorAt(['claims', i, 'published'], { title: `claim \`${c.id}\`: in_interval needs an interval`, expected: '[lo, hi] with lo <= hi', found: canonicalJson(pub) });
-    }
-    if ((c.check.type === 'within' || c.check.type === 'at_least' || c.check.type === 'at_most') && !numeric) {
-      throw src.errorAt(['claims', i, 'published'], { title: `claim \`${c.id}\`: ${c.check.type} needs a number`, expected: 'a number', found: canonicalJson(pub) });
-    }
-    if (c.check.type === 'within' && c.check.tolerance === undefined) {
-      throw src.errorAt(['claims', i, 'check'], { title: `claim \`${c.id}\`: within needs a tolerance`, expected: 'check: { type: within, tolerance: <number>, relative: <bool> }', found: 'no tolerance' });
-    }
-  });
   return { src, claims };
 }
 
-function pick(value: unknown, path: string | undefined): { ok: true; value: unknown } | { ok: false; at: string } {
-  if (!path) return { ok: true, value };
-  let v = value;
-  const parts = path.split('.');
-  for (let i = 0; i < parts.length; i++) {
-    const k = parts[i]!;
-    if (v !== null && typeof v === 'object' && k in (v as object)) v = (v as Record<string, unknown>)[k];
-    else return { ok: false, at: parts.slice(0, i + 1).join('.') };
-  }
-  return { ok: true, value: v };
-}
-
-export function compare(claim: Claim, r: unknown): { pass: boolean; note?: string } {
-  const tol = claim.check.tolerance ?? 0;
-  const pub = claim.published;
-  const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
-  switch (claim.check.type) {
-    case 'equals':
-      return { pass: canonicalJson(r ?? null) === canonicalJson(pub) || (num(r) && typeof pub === 'number' && Math.abs((r as number) - pub) <= tol) };
-    case 'within': {
-      if (!num(r)) return { pass: false, note: `reproduced value is not a number` };
-      const allowed = claim.check.relative ? tol * Math.abs(pub as number) : tol;
-      const diff = Math.abs((r as number) - (pub as number));
-      return { pass: diff <= allowed, note: diff <= allowed ? undefined : `off by ${fmt(diff)}, allowed ${fmt(allowed)}` };
-    }
-    case 'in_interval': {
-      if (!num(r)) return { pass: false, note: 'reproduced value is not a number' };
-      const [lo, hi] = pub as [number, number];
-      return { pass: (r as number) >= lo - tol && (r as number) <= hi + tol };
-    }
-    case 'at_least':
-      if (!num(r)) return { pass: false, note: 'reproduced value is not a number' };
-      return { pass: (r as number) >= (pub as number) - tol };
-    case 'at_most':
-      if (!num(r)) return { pass: false, note: 'reproduced value is not a number' };
-      return { pass: (r as number) <= (pub as number) + tol };
-  }
-}
-
 export function fmt(v: unknown): string {
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+  if (typeof v === 'number') return shortNumber(v);
   if (Array.isArray(v)) return `[${v.map(fmt).join(', ')}]`;
   if (v === undefined) return '—';
   return typeof v === 'string' ? v : canonicalJson(v);
@@ -175,9 +76,9 @@ export function evaluateClaims(root: string, plan: Plan, lock: LockFile, cache: 
     } catch (e) {
       return { claim, status: 'FAIL', reproduced: undefined, note: `cannot read ${claim.reproduced.file} of ${name} as JSON: ${(e as Error).message}` };
     }
-    const got = pick(data, claim.reproduced.path);
-    if (!got.ok) return { claim, status: 'FAIL', reproduced: undefined, note: `${claim.reproduced.file} of ${name} has no \`${got.at}\`` };
-    const c = compare(claim, got.value);
+    const got = readPath(data, claim.reproduced.path);
+    if (!got.found) return { claim, status: 'FAIL', reproduced: undefined, note: `${claim.reproduced.file} of ${name} has no \`${got.missingAt}\`` };
+    const c = judgeClaim(claim, got.value);
     return { claim, status: c.pass ? 'PASS' : 'FAIL', reproduced: got.value, note: c.note };
   });
 }

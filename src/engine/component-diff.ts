@@ -2,7 +2,7 @@
  * Differences between two sets of key components, one line per changed leaf: which file of the code
  * closure, which param, which upstream output, the compute identity. This is what `status --why` prints.
  */
-import { canonicalJson, type Json } from './canonical-json.ts';
+import { canonicalJson, type Json } from '../core/canonical-json.ts';
 import type { KeyComponents } from './instance-key.ts';
 
 export interface Change {

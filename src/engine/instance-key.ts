@@ -3,7 +3,7 @@
  * you can print and diff (`status --why`, `show`), and nothing else enters: no timestamps, absolute
  * paths or host names.
  */
-import type { Json } from './canonical-json.ts';
+import type { Json } from '../core/canonical-json.ts';
 import { sha256OfJson } from './sha256.ts';
 
 /** Bump when the meaning of a component changes; every key changes with it. */

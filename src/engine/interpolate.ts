@@ -4,7 +4,7 @@
  * canonical form, lists and objects as canonical JSON). Roots: vars, matrix, params, deps, out; which
  * roots are allowed depends on where the value sits.
  */
-import { canonicalJson, canonicalNumber, type Json } from './canonical-json.ts';
+import { canonicalJson, canonicalNumber, type Json } from '../core/canonical-json.ts';
 import { OPEN, showExpressions, type FieldPath, type YamlSource } from './yaml-source.ts';
 
 export type Root = 'vars' | 'matrix' | 'params' | 'deps' | 'out';

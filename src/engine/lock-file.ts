@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJsonPretty } from './canonical-json.ts';
+import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import { GrokpipeError } from './errors.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
 

@@ -3,7 +3,7 @@
  * products is their union, deduplicated, in first-appearance order. Names list the axes in declaration
  * order with values in canonical form: `grid[p=59,rho=1.15,tau=1.3]`.
  */
-import { canonicalNumber, type Json } from './canonical-json.ts';
+import { canonicalNumber, type Json } from '../core/canonical-json.ts';
 import { describeValue } from './errors.ts';
 import type { MatrixValue } from './stage.ts';
 import type { FieldPath, YamlSource } from './yaml-source.ts';

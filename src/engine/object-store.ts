@@ -7,7 +7,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { canonicalJsonPretty } from './canonical-json.ts';
+import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import { uniqueSuffix, writeFileAtomic } from './fs-atomic.ts';
 import type { KeyComponents } from './instance-key.ts';
 import { sha256 } from './sha256.ts';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
 import { DURATION_EXPECTED } from './duration.ts';
 import { describeValue } from './errors.ts';
 import { showExpressions, type FieldPath, type YamlSource } from './yaml-source.ts';

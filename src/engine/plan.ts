@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import YAML from 'yaml';
-import type { Json } from './canonical-json.ts';
+import type { Json } from '../core/canonical-json.ts';
 import { DURATION_EXPECTED, parseDuration } from './duration.ts';
 import { describeValue, GrokpipeError } from './errors.ts';
 import { interpolate, type Root } from './interpolate.ts';

@@ -4,7 +4,7 @@
  * compute identity, command template. Raises every remaining bad-input error before anything runs.
  */
 import type { ValidateFunction } from 'ajv';
-import { cloneJson, type Json } from './canonical-json.ts';
+import { cloneJson, type Json } from '../core/canonical-json.ts';
 import { ClosureResolver, type CodeClosure } from './code-closure.ts';
 import { describeValue, GrokpipeError } from './errors.ts';
 import type { FileHashCache } from './file-hash-cache.ts';

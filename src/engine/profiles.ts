@@ -4,7 +4,7 @@
  * `stages.<name>.params` are deep-merged into that stage's params; its `stages.<name>.matrix` replaces
  * that stage's matrix.
  */
-import type { Json } from './canonical-json.ts';
+import type { Json } from '../core/canonical-json.ts';
 
 export function deepMerge(base: Json | undefined, over: Json | undefined): Json | undefined {
   if (over === undefined) return base;

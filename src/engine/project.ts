@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { GrokpipeError } from './errors.ts';
 import { validatePipelineSchema } from './pipeline-schema.ts';
 import { YamlSource } from './yaml-source.ts';
-import type { Json } from './canonical-json.ts';
+import type { Json } from '../core/canonical-json.ts';
 
 export const PIPELINE_FILE = 'pipeline.yaml';
 

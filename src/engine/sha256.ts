@@ -1,6 +1,6 @@
 /** SHA-256 helpers over hasha, so every hash in grokpipe is computed one way and printed as lower hex. */
 import { hashSync, hashFileSync } from 'hasha';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
 
 export function sha256(data: Uint8Array | string): string {
   return hashSync(data, { algorithm: 'sha256' });

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { MANIFEST } from './artifacts.ts';
-import type { Json } from './canonical-json.ts';
+import type { Json } from '../core/canonical-json.ts';
 import { listFiles } from './fs-atomic.ts';
 import { stringify } from './interpolate.ts';
 import type { Instance } from './plan.ts';

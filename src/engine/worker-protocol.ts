@@ -1,5 +1,5 @@
 /** Messages between the engine and a stage's child process (JSON over the IPC channel). */
-import type { Json } from './canonical-json.ts';
+import type { Json } from '../core/canonical-json.ts';
 import type { MatrixValue, Progress } from './stage.ts';
 
 export interface InputSpec {

@@ -1,11 +1,11 @@
 /** Reading and writing the study's JSON artifacts: canonical JSON, so the same result is the same bytes. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJson } from '../../src/grok/canonical-json.ts';
+import { canonicalJson } from '../../src/core/canonical-json.ts';
 import type { InputRef } from '../../src/engine/stage.ts';
 
 export async function writeJson(outDir: string, file: string, value: unknown): Promise<void> {
-  await writeFile(join(outDir, file), canonicalJson(value) + '\n');
+  await writeFile(join(outDir, file), canonicalJson(value, { nonFinite: 'null' }) + '\n');
 }
 
 /** The single upstream instance behind a dependency, with a clear error when a fan-in was wired instead. */

@@ -1,6 +1,6 @@
 /** The engine's pure parts: canonical JSON, plans (matrix, selectors, profiles, ${...}), import scanning, keys. */
 import { describe, expect, test } from 'vitest';
-import { canonicalJson, canonicalJsonPretty } from '../../src/engine/canonical-json.ts';
+import { canonicalJson, canonicalJsonPretty } from '../../src/core/canonical-json.ts';
 import { ClosureResolver, MISSING, scanImports, stripComments } from '../../src/engine/code-closure.ts';
 import { FileHashCache } from '../../src/engine/file-hash-cache.ts';
 import { sha256 } from '../../src/engine/sha256.ts';

@@ -22,7 +22,7 @@ import { analyzeSameStateForks, type ForkArmName } from '../../src/grok/analysis
 import { analyzeTemperatureMediation } from '../../src/grok/analysis/temperature-mediation.ts';
 import { analyzeTransformerControl } from '../../src/grok/analysis/transformer.ts';
 import type { CellResult } from '../../src/grok/analysis/cells.ts';
-import { canonicalJson } from '../../src/grok/canonical-json.ts';
+import { canonicalJson } from '../../src/core/canonical-json.ts';
 import { Rng } from '../../src/grok/random.ts';
 import type { StudyArtifact, StudyClaim, StudyReportInput } from '../../src/grok/report/study/index.ts';
 import { makeCell, type SeedSpec } from './analysis-fixtures.ts';
@@ -72,7 +72,7 @@ const DOSE_RHOS = [0.85, 0.9, 0.95, 1, 1.05, 1.1, 1.15, 1.2, 1.25];
 
 /** As the stages write it and the report stage reads it. */
 function asArtifact<T>(instance: string, file: string, data: T): StudyArtifact<T> {
-  return { instance, file, data: JSON.parse(canonicalJson(data)) as T };
+  return { instance, file, data: JSON.parse(canonicalJson(data, { nonFinite: 'null' })) as T };
 }
 
 /** Per-seed factors shared by every cell of a modulus (the same split and init in every cell). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { InputRef, StageContext } from '../../src/engine/stage.ts';
-import { canonicalJson } from '../../src/grok/canonical-json.ts';
+import { canonicalJson } from '../../src/core/canonical-json.ts';
 import type { StudyArtifact } from '../../src/grok/report/study/index.ts';
 import reportStage from '../../stages/report.ts';
 import { wellFormednessProblems } from './report-xml.ts';
@@ -41,7 +41,7 @@ async function upstream(instance: string, files: Record<string, string>): Promis
 }
 
 const refsOf = (artifacts: ReadonlyArray<StudyArtifact>) =>
-  Promise.all(artifacts.map((a) => upstream(a.instance, { [a.file]: canonicalJson(a.data) + '\n' })));
+  Promise.all(artifacts.map((a) => upstream(a.instance, { [a.file]: canonicalJson(a.data, { nonFinite: 'null' }) + '\n' })));
 
 async function runStage(inputs: Record<string, InputRef | InputRef[]>, outDir: string, logs: string[]): Promise<void> {
   await mkdir(outDir, { recursive: true });

@@ -1,10 +1,10 @@
 /**
  * The study's report builder on analysis results computed by the real analyses from synthetic cells
  * (study-report-fixture.ts). Expected values are read from the artifacts in the test, never typed in, and
- * every verdict is checked against `grokpipe verify`'s own rule (compare() of src/engine/claims.ts).
+ * every verdict is checked against `grokpipe verify`'s own rule (judgeClaim() of src/core/claims.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { compare, type Claim } from '../../src/engine/claims.ts';
+import { type Claim, judgeClaim } from '../../src/core/claims.ts';
 import { formatNumber, markOf, renderReport } from '../../src/grok/report/index.ts';
 import type { Cell, ComparisonCell, Estimate, ReportModel, Table } from '../../src/grok/report/model.ts';
 import { buildStudyReport, parseClaims, type StudyClaim, type StudyReportInput } from '../../src/grok/report/study/index.ts';
@@ -55,7 +55,7 @@ function claimCell(m: ReportModel, id: string): ComparisonCell {
   return cell;
 }
 
-const verifyMark = (claim: StudyClaim, value: unknown) => (compare(claim as Claim, value).pass ? 'PASS' : 'FAIL');
+const verifyMark = (claim: StudyClaim, value: unknown) => (judgeClaim(claim as Claim, value).pass ? 'PASS' : 'FAIL');
 
 describe('the headline claims', () => {
   const applying = input.claims.filter((c) => !c.profiles || c.profiles.includes(PROFILE));
@@ -316,7 +316,8 @@ describe('claims.yaml', () => {
 
   it('names the claim that is malformed', () => {
     const bad = 'claims:\n  - id: up\n    published: "3.4x"\n    reproduced: { instance: a, file: b.json }\n    check: { type: within, tolerance: 0.1 }\n';
-    expect(() => parseClaims(bad)).toThrow(/claims\[0\] \(`up`\): within needs a number as `published`, found string "3.4x"/);
-    expect(() => parseClaims('claims: 3\n')).toThrow(/expected a mapping with a `claims:` list/);
+    expect(() => parseClaims(bad)).toThrow('claims.yaml: claims[0].published: claim `up`: within needs a number: expected a number, found "3.4x"');
+    expect(() => parseClaims('claims: 3\n')).toThrow('claims.yaml: claims: wrong type in claims file: expected a list of claims, found the number 3');
+    expect(() => parseClaims('3\n')).toThrow('expected a mapping with a `claims:` list at the top');
   });
 });

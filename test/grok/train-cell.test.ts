@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/grok/canonical-json.ts';
+import { canonicalJson } from '../../src/core/canonical-json.ts';
 import { makeSplit, splitFromFile, splitsFile, trainSize } from '../../src/grok/data.ts';
 import { tensorSpecs } from '../../src/grok/models/spec.ts';
 import { type CellConfig, type CellResult, runCell } from '../../src/grok/train/cell.ts';
@@ -15,7 +15,7 @@ function stateHash(state: TrainState): string {
 }
 
 function resultHash(result: CellResult): string {
-  return createHash('sha256').update(canonicalJson(result)).digest('hex');
+  return createHash('sha256').update(canonicalJson(result, { nonFinite: 'null' })).digest('hex');
 }
 
 const base: CellConfig = {

@@ -11,7 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { FloatArray, ModelKind, Precision } from '../kernels/contract.ts';
 import { tensorSpecs } from '../models/spec.ts';
-import { canonicalJson } from '../canonical-json.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
 import { weightNorm } from './norms.ts';
 
 export const STATE_FORMAT = 'grokpipe-train-state/1';
@@ -96,7 +96,7 @@ export function encodeState(state: TrainState): Uint8Array {
     seeds: state.seeds.map((s) => ({ seed: s.seed, tMem: s.tMem, tGrok: s.tGrok, normAtMem: s.normAtMem, normAtGrok: s.normAtGrok })),
     tensors,
   };
-  const headerBytes = new TextEncoder().encode(canonicalJson(header));
+  const headerBytes = new TextEncoder().encode(canonicalJson(header, { nonFinite: 'null' }));
   const dataStart = Math.ceil((MAGIC.length + 4 + headerBytes.length) / 8) * 8;
   let total = dataStart;
   for (const t of tensors) total += t.length * width;

@@ -17,7 +17,7 @@ import { precisionSection } from './precision.ts';
 import { PublishedValues } from './published.ts';
 import { mediationArms, temperatureSection } from './temperature.ts';
 import { transformerSection } from './transformer.ts';
-import { claimApplies } from './claim-values.ts';
+import { claimApplies } from '../../../core/claims.ts';
 
 export const DEFAULT_TITLE = 'What does the weight norm control in grokking? A grokpipe reproduction';
 

@@ -8,39 +8,15 @@
  * Tolerance cannot say it (a value that is not a number, a missing field, `equals` on text or booleans),
  * the mark is decided here with verify's rule and stated in the cell.
  */
-import { canonicalJson } from '../../canonical-json.ts';
+import { canonicalJson } from '../../../core/canonical-json.ts';
+import { judgeClaim, readPath } from '../../../core/claims.ts';
 import type { ComparisonCell, Estimate, NumberFormat, Quantity, Tolerance } from '../model.ts';
 import { formatNumber, formatShort } from '../format.ts';
 import type { StudyArtifact, StudyClaim } from './input.ts';
 
-/** `nullAt`: the path ran into a null before its end (the analysis stored no value there). */
-export type PathReading = { found: true; value: unknown } | { found: false; missingAt: string; nullAt: string | null };
-
-/**
- * The value at a dot path ("bootstrap.recoveryFraction.lower", "cells.1.verdict"), with verify's rule:
- * each segment must be a key of the current object or array (array indices are keys too). No path: the
- * whole document.
- */
-export function readPath(document: unknown, path: string | undefined): PathReading {
-  if (!path) return { found: true, value: document };
-  let value = document;
-  const parts = path.split('.');
-  for (let i = 0; i < parts.length; i++) {
-    const key = parts[i];
-    if (value !== null && typeof value === 'object' && key in (value as object)) value = (value as Record<string, unknown>)[key];
-    else return { found: false, missingAt: parts.slice(0, i + 1).join('.'), nullAt: value === null && i > 0 ? parts.slice(0, i).join('.') : null };
-  }
-  return { found: true, value };
-}
-
 /** The artifact a claim names, or null when the report was not given that instance's file. */
 export function findArtifact(artifacts: readonly StudyArtifact[], instance: string, file: string): StudyArtifact | null {
   return artifacts.find((a) => a.instance === instance && a.file === file) ?? null;
-}
-
-/** Whether a claim is checked under the profile (no `profiles` list: every profile). */
-export function claimApplies(claim: StudyClaim, profile: string): boolean {
-  return claim.profiles === undefined || claim.profiles.includes(profile);
 }
 
 /**
@@ -105,7 +81,7 @@ export function claimFormat(claim: StudyClaim, reproduced: unknown): NumberForma
 
 /** A JSON value as words: strings as they are, booleans and everything else as canonical JSON. */
 export function valueText(value: unknown): string {
-  return typeof value === 'string' ? value : canonicalJson(value ?? null);
+  return typeof value === 'string' ? value : canonicalJson(value ?? null, { nonFinite: 'null' });
 }
 
 /**
@@ -218,8 +194,8 @@ export function compareClaim(claim: StudyClaim, artifacts: readonly StudyArtifac
       },
     };
   }
-  // equals on text or a boolean: verify compares canonical JSON
-  const same = canonicalJson(value ?? null) === canonicalJson(claim.published);
+  // equals on text or a boolean: verify's own check (canonical JSON equality)
+  const same = judgeClaim(claim, value).pass;
   return {
     claim,
     source,

@@ -4,7 +4,8 @@
  * other profiles check, listed as not covered here.
  */
 import type { Cell, Section, Table } from '../model.ts';
-import { claimApplies, claimFormat, compareClaim, publishedQuantity } from './claim-values.ts';
+import { claimApplies } from '../../../core/claims.ts';
+import { claimFormat, compareClaim, publishedQuantity } from './claim-values.ts';
 import type { StudyArtifact, StudyClaim } from './input.ts';
 import { formatEstimate } from '../format.ts';
 

@@ -3,4 +3,5 @@ export { buildStudyReport, DEFAULT_TITLE, PAPER } from './build.ts';
 export type { StudyArtifact, StudyClaim, StudyReportInput } from './input.ts';
 export { allArtifacts } from './input.ts';
 export { parseClaims } from './claims-file.ts';
-export { claimApplies, claimFormat, claimTolerance, compareClaim, readPath, type ClaimComparison, type PathReading } from './claim-values.ts';
+export { claimApplies, readPath, type PathReading } from '../../../core/claims.ts';
+export { claimFormat, claimTolerance, compareClaim, type ClaimComparison } from './claim-values.ts';

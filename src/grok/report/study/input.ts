@@ -11,6 +11,7 @@ import type { MseDissociationResult } from '../../analysis/mse-dissociation.ts';
 import type { SameStateForksResult } from '../../analysis/same-state-forks.ts';
 import type { TemperatureMediationResult } from '../../analysis/temperature-mediation.ts';
 import type { TransformerControlResult } from '../../analysis/transformer.ts';
+import type { Claim } from '../../../core/claims.ts';
 
 /** One JSON file of one stage instance, e.g. { instance: 'grid[p=59]', file: 'grid.json', data }. */
 export interface StudyArtifact<T = unknown> {
@@ -20,20 +21,10 @@ export interface StudyArtifact<T = unknown> {
 }
 
 /**
- * A claim of claims.yaml, with the fields of src/engine/claims.ts (declared here so that the science
- * library does not import the engine). `published` is what the paper states; `reproduced` names the
- * artifact value that `grokpipe verify` checks against it.
+ * A claim of claims.yaml (the shared core's Claim, src/core/claims.ts, which `grokpipe verify` uses too).
+ * `published` is what the paper states; `reproduced` names the artifact value that is checked against it.
  */
-export interface StudyClaim {
-  id: string;
-  title?: string;
-  published: number | [number, number] | string | boolean;
-  reproduced: { instance: string; file: string; path?: string };
-  check: { type: 'within' | 'in_interval' | 'equals' | 'at_least' | 'at_most'; tolerance?: number; relative?: boolean };
-  /** The profiles the claim is checked under; absent: every profile. */
-  profiles?: string[];
-  why?: string;
-}
+export type StudyClaim = Claim;
 
 export interface StudyReportInput {
   /** The pipeline profile the artifacts come from ("smoke", "quick", "paper"). */
