@@ -1,10 +1,15 @@
 /** `grokpipe repro [targets] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait]` */
 import { repro, defaultJobs } from '../engine/repro.ts';
+import { GrokpipeError } from '../engine/errors.ts';
+import { slurmExecutor } from '../engine/slurm-executor.ts';
 import { createReporter } from '../engine/progress.ts';
 import type { CliIo } from './io.ts';
 import { jobsOption, parse, rootFrom } from './options.ts';
 
-export const REPRO_USAGE = 'grokpipe repro [targets...] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait] [--verbose] [--set vars.x=v] [-C dir]';
+export const REPRO_USAGE = 'grokpipe repro [targets...] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait] [--executor local|slurm] [--verbose] [--set vars.x=v] [-C dir]';
+
+/** Jobs in Slurm's queue at once unless -j says otherwise. */
+const SLURM_DEFAULT_JOBS = 1000;
 
 export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('repro', argv, {
@@ -13,11 +18,17 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     jobs: { type: 'string', short: 'j' },
     'keep-going': { type: 'boolean', short: 'k' },
     wait: { type: 'boolean' },
+    executor: { type: 'string', short: 'e' },
     verbose: { type: 'boolean', short: 'v' },
   }, REPRO_USAGE);
   if (values.help) return (io.out.write(`${REPRO_USAGE}\n`), 0);
   const root = rootFrom(io.cwd, values.C);
-  const jobs = jobsOption(values.jobs) ?? defaultJobs();
+  const executor = values.executor ?? 'local';
+  if (executor !== 'local' && executor !== 'slurm') {
+    throw new GrokpipeError({ title: 'unknown executor', expected: '`--executor local` (this machine, the default) or `--executor slurm` (one sbatch job per instance)', found: `\`${executor}\`` });
+  }
+  // Under Slurm the queue, not this machine's cores, limits how many instances run at once.
+  const jobs = jobsOption(values.jobs) ?? (executor === 'slurm' ? SLURM_DEFAULT_JOBS : defaultJobs());
   const reporter = createReporter(io.out, { verbose: values.verbose });
   const result = await repro(root, {
     targets: positionals,
@@ -28,6 +39,7 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     jobs,
     keepGoing: values['keep-going'],
     wait: values.wait,
+    executor: executor === 'slurm' ? (ws, n) => slurmExecutor(ws, n, (m) => reporter.warn(m)) : undefined,
     reporter,
     signal: io.signal,
     command: `grokpipe repro ${argv.join(' ')}`.trim(),

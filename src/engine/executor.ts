@@ -19,6 +19,12 @@ export interface InstanceRun {
   outDir: string;
 }
 
+/** What an executor reports while an instance runs: the stage's log and progress, and its own state. */
+export interface ExecutorEvents extends RunEvents {
+  /** The instance's state in the executor's words when it changes, e.g. "PENDING job 42 (Resources)". */
+  state?(text: string): void;
+}
+
 export interface Executor {
   /** Shown in the progress header, e.g. "local" or "slurm". */
   readonly name: string;
@@ -28,7 +34,7 @@ export interface Executor {
    * Runs one instance to its end. Resolves (never rejects) with the outcome; an aborted signal stops the
    * instance (a local child is asked to stop, a Slurm job is cancelled) and resolves as failed.
    */
-  run(job: InstanceRun, events: RunEvents, signal: AbortSignal): Promise<RunResult>;
+  run(job: InstanceRun, events: ExecutorEvents, signal: AbortSignal): Promise<RunResult>;
   /** Called once after the last run: cancels whatever is still running and frees the executor's resources. */
   close(): Promise<void>;
 }

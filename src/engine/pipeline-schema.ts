@@ -141,10 +141,12 @@ export function explainSchemaErrors(src: YamlSource, root: unknown, errors: Erro
       return src.errorAt(where, { title: `unsupported value in ${what}`, expected: JSON.stringify((e.params as { allowedValue: unknown }).allowedValue), found: describeValue(found) });
     case 'pattern': {
       const isUses = path[path.length - 1] === 'uses';
-      const isTimeout = path[path.length - 1] === 'timeout';
+      // Every duration field (timeout, resources.time, the Slurm defaults) refers to one definition.
+      const isTimeout = path[path.length - 1] === 'timeout' || e.schemaPath.includes('/duration/');
+      const isMemory = e.schemaPath.includes('/memory/');
       return src.errorAt(where, {
         title: `malformed value in ${what}`,
-        expected: isUses ? 'a path to a .ts, .mts, .js or .mjs stage module' : isTimeout ? DURATION_EXPECTED : `a string matching ${(e.params as { pattern: string }).pattern}`,
+        expected: isUses ? 'a path to a .ts, .mts, .js or .mjs stage module' : isTimeout ? DURATION_EXPECTED : isMemory ? 'memory as an integer with a unit K, M, G or T, e.g. 512M or 4G' : `a string matching ${(e.params as { pattern: string }).pattern}`,
         found: describeValue(typeof found === 'string' ? showExpressions(found) : found),
       });
     }

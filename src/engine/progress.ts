@@ -34,9 +34,16 @@ interface Live {
   firstAt?: number;
   firstDone?: number;
   lastPlainAt: number;
+  /** The executor's word on the instance (Slurm: "PENDING job 42 (Priority)", "RUNNING job 42"). */
+  state?: string;
 }
 
 export function describeProgress(l: Live, now: number): string {
+  const text = describeRun(l, now);
+  return l.state ? `[${l.state}]  ${text}` : text;
+}
+
+function describeRun(l: Live, now: number): string {
   const p = l.progress;
   const elapsed = formatDuration(now - l.startedAt);
   if (!p) return `${l.action === 'restore' ? 'restoring' : 'running'}  ${elapsed}`;
@@ -105,6 +112,12 @@ class PlainReporter implements Reporter {
   log(instance: string, line: string) {
     if (this.verbose) this.out.write(`  [${instance}] ${line}\n`);
   }
+  state(instance: string, text: string) {
+    const l = this.live.get(instance);
+    if (!l || l.state === text) return;
+    l.state = text;
+    this.out.write(`  ${instance}  ${text}\n`);
+  }
   warn(message: string) {
     this.out.write(`warning: ${message}\n`);
   }
@@ -164,6 +177,10 @@ class TtyReporter implements Reporter {
   }
   log(instance: string, line: string) {
     if (this.verbose) this.above(`  [${instance}] ${line}`);
+  }
+  state(instance: string, text: string) {
+    const l = this.live.get(instance);
+    if (l) l.state = text;
   }
   warn(message: string) {
     this.above(`warning: ${message}`);

@@ -28,6 +28,25 @@ export interface RawStage {
   outputs?: string[];
   /** A duration (duration.ts): the wall-clock limit of one run of an instance. */
   timeout?: string;
+  /** What one instance needs from a cluster scheduler (executor-config.ts); never keyed. */
+  resources?: RawResources;
+}
+
+export interface RawResources {
+  cpus?: number;
+  memory?: string;
+  time?: string;
+}
+
+export interface RawSlurmConfig {
+  partition?: string;
+  account?: string;
+  time?: string;
+  cpus?: number;
+  memory?: string;
+  sbatch_args?: string[];
+  poll?: string;
+  node_failure_retries?: number;
 }
 
 export interface RawProfile {
@@ -41,6 +60,7 @@ export interface RawPipeline {
   default_profile?: string;
   vars?: Record<string, Json>;
   profiles?: Record<string, RawProfile | null>;
+  executor?: { slurm?: RawSlurmConfig };
   stages: Record<string, RawStage>;
 }
 

@@ -26,6 +26,8 @@ export interface Reporter {
   start(instance: string, action: 'run' | 'restore'): void;
   progress(instance: string, p: Progress): void;
   log(instance: string, line: string): void;
+  /** The executor's state of a running instance, e.g. "RUNNING job 42" under Slurm (not reported locally). */
+  state?(instance: string, text: string): void;
   warn(message: string): void;
   finish(instance: string, outcome: Outcome): void;
   end(summary: Summary): void;

@@ -213,6 +213,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
           reporter.log(name, line);
         },
         progress: (pr: { done: number; total: number; phase?: string }) => reporter.progress(name, pr),
+        state: (text: string) => reporter.state?.(name, text),
       };
       const start = performance.now();
       reporter.start(name, 'run');
