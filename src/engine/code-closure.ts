@@ -1,17 +1,22 @@
 /**
  * The code closure of a stage module: every repository file it imports, transitively, by content.
  *
- * Followed: static `import ... from './x.ts'`, side-effect `import './x.ts'`, `export ... from`,
- * `import('./x.ts')` with a literal, `require('./x')`, and `new URL('./asset.wasm', import.meta.url)`
- * (hashed, not scanned). Not followed: `import type` / `export type` (erased at runtime), dynamic
- * imports of computed strings, node: builtins. Bare package imports are recorded by name and installed
- * version (from node_modules/<name>/package.json): the lock file of npm pins everything below them.
+ * Imports are found by lexing (import-scan.ts: static, side-effect, `export ... from`, `import()` of a
+ * string or a template literal without substitutions, `require()`, `new URL('<file>', import.meta.url)`
+ * assets, which are hashed, not scanned) and resolved as Node and tsx resolve them at run time
+ * (module-resolution.ts: relative paths, package.json "imports" and self-reference "exports", tsconfig
+ * "paths"). Erased: `import type` / `export type` and type positions. Refused with file:line:col: a
+ * specifier that is an expression, an import that resolves to nothing, and any file whose real path
+ * (symlinks followed) is outside the repository. Bare package imports are recorded by name and
+ * installed version (from node_modules/<name>/package.json): the lock file of npm pins everything
+ * below them.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { GrokpipeError } from './errors.ts';
 import type { FileHashCache } from './file-hash-cache.ts';
+import { loaderFor, scanImports, type ScannedImport } from './import-scan.ts';
+import { ModuleResolver } from './module-resolution.ts';
 
 export interface CodeClosure {
   /** Repository-relative path (with /) -> sha256 of the file ("missing" for an absent asset). Sorted by path. */
@@ -22,75 +27,6 @@ export interface CodeClosure {
 
 /** The closure's entry for an asset (new URL(..., import.meta.url)) that does not exist. */
 export const MISSING = 'missing';
-
-const SCANNED = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx']);
-const BUILTINS = new Set(builtinModules);
-
-/** Blanks comments (keeping offsets and newlines) so commented-out imports are not followed. */
-export function stripComments(text: string): string {
-  const out = text.split('');
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i]!;
-    const d = text[i + 1];
-    if (c === '/' && d === '/') {
-      while (i < n && text[i] !== '\n') out[i++] = ' ';
-    } else if (c === '/' && d === '*') {
-      while (i < n && !(text[i] === '*' && text[i + 1] === '/')) {
-        if (text[i] !== '\n') out[i] = ' ';
-        i++;
-      }
-      if (i < n) {
-        out[i] = ' ';
-        out[i + 1] = ' ';
-        i += 2;
-      }
-    } else if (c === '"' || c === "'") {
-      i++;
-      while (i < n && text[i] !== c && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
-      i++;
-    } else if (c === '`') {
-      i++;
-      while (i < n && text[i] !== '`') i += text[i] === '\\' ? 2 : 1;
-      i++;
-    } else {
-      i++;
-    }
-  }
-  return out.join('');
-}
-
-const PATTERNS: RegExp[] = [
-  /\bimport\s+(?!type\b)(?:[\w*${}\s,]+?)\s*from\s*(['"])([^'"\n]+)\1/g,
-  /\bimport\s*(['"])([^'"\n]+)\1/g,
-  /\bexport\s+(?!type\b)(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s*from\s*(['"])([^'"\n]+)\1/g,
-  /\bimport\s*\(\s*(['"])([^'"\n]+)\1\s*[,)]/g,
-  /\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g,
-];
-const ASSET = /\bnew\s+URL\s*\(\s*(['"])([^'"\n]+)\1\s*,\s*import\.meta\.url\s*\)/g;
-
-/** Import specifiers of a source file; assets are prefixed with "asset:". Order of appearance. */
-export function scanImports(text: string): string[] {
-  const code = stripComments(text);
-  const found: Array<[number, string]> = [];
-  for (const re of PATTERNS) {
-    re.lastIndex = 0;
-    for (let m; (m = re.exec(code)); ) found.push([m.index, m[2]!]);
-  }
-  ASSET.lastIndex = 0;
-  for (let m; (m = ASSET.exec(code)); ) found.push([m.index, `asset:${m[2]!}`]);
-  found.sort((a, b) => a[0] - b[0]);
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const [, s] of found) if (!seen.has(s)) (seen.add(s), out.push(s));
-  return out;
-}
-
-function packageName(spec: string): string {
-  const parts = spec.split('/');
-  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
-}
 
 function packageVersion(root: string, name: string, memo: Map<string, string>): string {
   const hit = memo.get(name);
@@ -115,30 +51,27 @@ function packageVersion(root: string, name: string, memo: Map<string, string>): 
   return version;
 }
 
-function resolveRelative(fromAbs: string, spec: string): string | null {
-  const base = resolve(dirname(fromAbs), spec);
-  const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
-  if (isFile(base)) return base;
-  const ext = extname(base);
-  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
-    const ts = base.slice(0, -ext.length) + ext.replace('js', 'ts');
-    if (isFile(ts)) return ts;
-  }
-  for (const e of ['.ts', '.mts', '.tsx', '.js', '.mjs', '/index.ts', '/index.js']) if (isFile(base + e)) return base + e;
-  return null;
-}
-
 export function toRepoPath(root: string, abs: string): string {
   return relative(root, abs).split(sep).join('/');
+}
+
+function isOutside(rel: string): boolean {
+  return rel === '..' || rel.startsWith('../') || rel.startsWith('/');
 }
 
 export class ClosureResolver {
   private readonly memo = new Map<string, CodeClosure>();
   private readonly versions = new Map<string, string>();
+  private readonly modules: ModuleResolver;
+  /** The repository's real path: every file is compared with it after its own symlinks are resolved. */
+  private readonly realRoot: string;
   constructor(
     readonly root: string,
     readonly cache: FileHashCache,
-  ) {}
+  ) {
+    this.realRoot = realpathSync(root);
+    this.modules = new ModuleResolver(this.realRoot);
+  }
 
   /** Closure of one or more repository-relative entry files (a cmd stage's `code:` list). */
   closure(entries: string[]): CodeClosure {
@@ -147,47 +80,45 @@ export class ClosureResolver {
     if (hit) return hit;
     const files = new Map<string, string>();
     const packages = new Map<string, string>();
-    const queue = entries.map((e) => join(this.root, e));
+    const queue = entries.map((e) => this.entry(e));
     while (queue.length) {
       const abs = queue.shift()!;
-      const rel = toRepoPath(this.root, abs);
+      const rel = toRepoPath(this.realRoot, abs);
       if (files.has(rel)) continue;
-      if (!SCANNED.has(extname(abs))) {
+      if (!loaderFor(extname(abs))) {
         files.set(rel, this.cache.hash(abs));
         continue;
       }
-      const { sha, imports } = this.cache.imports(abs, scanImports);
+      const { sha, imports } = this.cache.imports(abs, (text) => scanImports(text, rel, extname(abs)));
       files.set(rel, sha);
-      for (const raw of imports) {
-        const asset = raw.startsWith('asset:');
-        const spec = asset ? raw.slice(6) : raw;
-        if (spec.startsWith('node:') || BUILTINS.has(spec) || spec.startsWith('#') || spec.startsWith('data:')) continue;
-        if (!spec.startsWith('.') && !spec.startsWith('/') && !spec.startsWith('file:')) {
-          if (asset) continue;
-          const name = packageName(spec);
-          packages.set(name, packageVersion(this.root, name, this.versions));
-          continue;
+      for (const imp of imports) {
+        if (imp.computed) throw this.computedError(abs, rel, imp);
+        const r = this.modules.resolve(imp.spec, abs, imp.kind);
+        switch (r.kind) {
+          case 'builtin':
+          case 'inline':
+            break;
+          case 'package':
+            packages.set(r.name, packageVersion(this.realRoot, r.name, this.versions));
+            break;
+          case 'missing-asset': {
+            // An asset may be a build product (e.g. build/kernels.wasm) that does not exist yet: it enters
+            // the closure as "missing", so building it later changes the key, and the stage decides at run
+            // time whether it can do without it.
+            const targetRel = toRepoPath(this.realRoot, r.path);
+            if (isOutside(targetRel)) throw this.importError(abs, rel, imp, `it is outside the repository (${r.path})`);
+            files.set(targetRel, MISSING);
+            break;
+          }
+          case 'file': {
+            const targetRel = toRepoPath(this.realRoot, r.path);
+            if (isOutside(targetRel)) throw this.importError(abs, rel, imp, `it is outside the repository (${r.path}, symlinks followed)`);
+            queue.push(r.path);
+            break;
+          }
+          case 'unresolved':
+            throw this.importError(abs, rel, imp, r.why, r.hint);
         }
-        if (asset) {
-          // An asset may be a build product (e.g. build/kernels.wasm) that does not exist yet: it enters
-          // the closure as "missing", so building it later changes the key, and the stage decides at run
-          // time whether it can do without it.
-          const target = resolve(dirname(abs), spec);
-          const targetRel = toRepoPath(this.root, target);
-          if (targetRel.startsWith('../') || targetRel === '..') throw this.importError(abs, rel, spec, `it is outside the repository (${target})`);
-          if (!existsSync(target)) files.set(targetRel, MISSING);
-          else queue.push(target);
-          continue;
-        }
-        const target = spec.startsWith('file:') ? new URL(spec).pathname : spec.startsWith('/') ? spec : resolveRelative(abs, spec);
-        if (!target || !existsSync(target)) {
-          throw this.importError(abs, rel, spec, 'no such file');
-        }
-        const targetRel = toRepoPath(this.root, target);
-        if (targetRel.startsWith('../') || targetRel === '..') {
-          throw this.importError(abs, rel, spec, `it is outside the repository (${target})`);
-        }
-        queue.push(target);
       }
     }
     const result: CodeClosure = {
@@ -198,22 +129,54 @@ export class ClosureResolver {
     return result;
   }
 
-  private importError(abs: string, rel: string, spec: string, why: string): GrokpipeError {
-    const text = readFileSync(abs, 'utf8');
-    const at = text.indexOf(spec);
-    const before = at >= 0 ? text.slice(0, at) : '';
-    const line = before.split('\n').length;
-    const column = at >= 0 ? at - before.lastIndexOf('\n') : 1;
+  /** An entry file by its real path, refused when a symlink takes it outside the repository. */
+  private entry(rel: string): string {
+    const lexical = join(this.root, rel);
+    let real: string;
+    try {
+      real = realpathSync(lexical);
+    } catch {
+      throw new GrokpipeError({ title: `cannot read ${rel} for the code closure`, file: rel, expected: 'a file in the repository', found: 'no such file' });
+    }
+    const realRel = toRepoPath(this.realRoot, real);
+    if (isOutside(realRel)) {
+      throw new GrokpipeError({
+        title: `${rel} is outside the repository`,
+        file: rel,
+        expected: 'stage code inside the repository, so that its content enters the key',
+        found: `a symlink to ${real}`,
+        hint: 'copy the file into the repository instead of linking to it',
+      });
+    }
+    return real;
+  }
+
+  private computedError(abs: string, rel: string, imp: ScannedImport): GrokpipeError {
+    const what = imp.kind === 'asset' ? 'new URL(..., import.meta.url)' : imp.kind === 'require' ? 'require()' : 'import()';
     return new GrokpipeError({
-      title: `cannot follow import \`${spec}\` in the code closure`,
+      title: `cannot follow ${what} of a computed specifier in the code closure`,
       file: rel,
-      line,
-      column,
-      span: spec.length,
-      sourceLine: text.split('\n')[line - 1],
-      expected: 'a relative import of a file inside the repository',
+      line: imp.line,
+      column: imp.column,
+      span: Math.max(1, Math.min(imp.spec.length, 80)),
+      sourceLine: readFileSync(abs, 'utf8').split('\n')[imp.line - 1],
+      expected: `a string literal (or a template literal without \${}), so that the key knows which file is loaded`,
+      found: `\`${imp.spec.length > 80 ? `${imp.spec.slice(0, 77)}...` : imp.spec}\``,
+      hint: 'write the specifier literally (one import per file, e.g. a switch over literal imports); for an optional package, write its name as a string literal (`import(\'pkg\' as string)` keeps TypeScript from checking it)',
+    });
+  }
+
+  private importError(abs: string, rel: string, imp: ScannedImport, why: string, hint?: string): GrokpipeError {
+    return new GrokpipeError({
+      title: `cannot follow import \`${imp.spec}\` in the code closure`,
+      file: rel,
+      line: imp.line,
+      column: imp.column,
+      span: Math.max(1, imp.spec.length),
+      sourceLine: readFileSync(abs, 'utf8').split('\n')[imp.line - 1],
+      expected: 'an import of a file inside the repository (relative, package.json "imports", tsconfig "paths") or of an installed package',
       found: why,
-      hint: 'stage code must live in the repository so that its content enters the key; type-only imports (import type) are not followed',
+      hint: hint ?? 'stage code must live in the repository so that its content enters the key; type-only imports (import type) are not followed',
     });
   }
 }

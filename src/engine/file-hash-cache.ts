@@ -10,15 +10,17 @@
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { ScannedImport } from './import-scan.ts';
 import { sha256OfFile } from './sha256.ts';
 
-const FORMAT = 1;
+/** 2: imports became lexed ScannedImport records (kind, specifier, position) instead of strings. */
+const FORMAT = 2;
 
 interface Entry {
   /** size:mtimeNs:ctimeNs:ino */
   sig: string;
   sha: string;
-  imports?: string[];
+  imports?: ScannedImport[];
 }
 
 export class FileHashCache {
@@ -74,7 +76,7 @@ export class FileHashCache {
   }
 
   /** Cached import list for a source file, computed by `scan` on a miss. */
-  imports(p: string, scan: (text: string) => string[]): { sha: string; imports: string[] } {
+  imports(p: string, scan: (text: string) => ScannedImport[]): { sha: string; imports: ScannedImport[] } {
     const { entry } = this.lookup(p);
     if (!entry.imports) {
       entry.imports = scan(readFileSync(this.abs(p), 'utf8'));

@@ -3,8 +3,8 @@
  * dependencies, in a deterministic topological order. Every bad-input error is raised here (or in
  * prepare.ts), before anything is written.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join, normalize } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { join, normalize, relative } from 'node:path';
 import YAML from 'yaml';
 import type { Json } from '../core/canonical-json.ts';
 import { DURATION_EXPECTED, parseDuration } from './duration.ts';
@@ -250,6 +250,11 @@ function checkRepoFile(project: Project, rel: string, path: FieldPath, what: str
       found: 'no such file',
       hint: what === 'stage module' ? 'create the module (it default-exports { params, run }) or fix the path' : undefined,
     });
+  }
+  // The check above reads the name; Node loads the symlink's target, which must be inside too.
+  const real = relative(realpathSync(project.root), realpathSync(abs));
+  if (real === '..' || real.startsWith(`..${'/'}`) || real.startsWith('/')) {
+    throw project.src.errorAt(path, { title: `${what} path escapes the repository through a symlink`, expected: 'a file inside the repository (symlinks followed)', found: `\`${rel}\` links to ${realpathSync(abs)}`, hint: 'copy the file into the repository instead of linking to it' });
   }
   return norm;
 }

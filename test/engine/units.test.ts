@@ -1,7 +1,8 @@
 /** The engine's pure parts: canonical JSON, plans (matrix, selectors, profiles, ${...}), import scanning, keys. */
 import { describe, expect, test } from 'vitest';
 import { canonicalJson, canonicalJsonPretty } from '../../src/core/canonical-json.ts';
-import { ClosureResolver, MISSING, scanImports, stripComments } from '../../src/engine/code-closure.ts';
+import { ClosureResolver, MISSING } from '../../src/engine/code-closure.ts';
+import { scanImports } from '../../src/engine/import-scan.ts';
 import { FileHashCache } from '../../src/engine/file-hash-cache.ts';
 import { sha256 } from '../../src/engine/sha256.ts';
 import { buildPlan } from '../../src/engine/plan.ts';
@@ -123,8 +124,10 @@ const wasm = new URL('./kernels.wasm', import.meta.url);
 import { thing } from '@scope/pkg/sub';
 import fs from 'node:fs';
 `;
-    expect(scanImports(src)).toEqual(['./a.ts', '../b.ts', './side-effect.ts', './re.ts', './lazy.ts', 'asset:./kernels.wasm', '@scope/pkg/sub', 'node:fs']);
-    expect(stripComments('a // b\nc /* d\ne */ f')).toBe('a     \nc     \n     f');
+    const found = scanImports(src, 'x.ts', '.ts');
+    expect(found.map((i) => (i.kind === 'asset' ? `asset:${i.spec}` : i.spec))).toEqual(['./a.ts', '../b.ts', './side-effect.ts', './re.ts', './lazy.ts', 'asset:./kernels.wasm', '@scope/pkg/sub', 'node:fs']);
+    // Positions are the original file's (1-based), through esbuild's source map.
+    expect(found.find((i) => i.spec === './lazy.ts')).toMatchObject({ line: 9, column: 28 });
   });
 });
 
