@@ -67,16 +67,18 @@ function outcomeLine(instance: string, o: Outcome): string {
       return `· up to date ${instance}`;
     case 'skipped':
       return `- skipped   ${instance}: ${o.reason ?? ''}`;
+    case 'interrupted':
+      return `■ interrupted ${instance}${t}: ${o.reason ?? ''}`;
     case 'failed':
       return `✗ FAILED    ${instance}: ${o.reason ?? ''}${o.detail?.length ? `\n${o.detail.map((d) => `      | ${d}`).join('\n')}` : ''}`;
   }
 }
 
 export function summaryLine(s: Summary): string {
-  if (s.ran + s.restored + s.failed + s.skipped === 0) {
+  if (s.ran + s.restored + s.failed + s.skipped + (s.interrupted ?? 0) === 0) {
     return `nothing to do: ${s.upToDate} instance${s.upToDate === 1 ? '' : 's'} up to date (profile ${s.profile}, ${formatDuration(s.wallMs)})`;
   }
-  return `ran ${s.ran}, restored ${s.restored}, up to date ${s.upToDate}, failed ${s.failed}${s.skipped ? `, skipped ${s.skipped}` : ''}; wall time ${formatDuration(s.wallMs)} (profile ${s.profile})`;
+  return `ran ${s.ran}, restored ${s.restored}, up to date ${s.upToDate}, failed ${s.failed}${s.interrupted ? `, interrupted ${s.interrupted}` : ''}${s.skipped ? `, skipped ${s.skipped}` : ''}; wall time ${formatDuration(s.wallMs)} (profile ${s.profile})`;
 }
 
 export function createReporter(out: Output, options: { verbose?: boolean; plainEveryMs?: number } = {}): Reporter {

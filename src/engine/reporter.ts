@@ -1,7 +1,8 @@
 /** What the scheduler tells the outside world while it works; progress.ts renders it. */
 import type { Progress } from './stage.ts';
 
-export type OutcomeStatus = 'ran' | 'restored' | 'up-to-date' | 'failed' | 'skipped';
+/** `interrupted`: it was running when Ctrl-C or SIGTERM stopped the run (not a failure of the stage). */
+export type OutcomeStatus = 'ran' | 'restored' | 'up-to-date' | 'failed' | 'skipped' | 'interrupted';
 
 export interface Outcome {
   status: OutcomeStatus;
@@ -18,6 +19,8 @@ export interface Summary {
   upToDate: number;
   failed: number;
   skipped: number;
+  /** Instances stopped while running by Ctrl-C / SIGTERM. */
+  interrupted?: number;
   wallMs: number;
 }
 

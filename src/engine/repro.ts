@@ -5,7 +5,7 @@
  * for the key, restore it (every byte re-hashed); otherwise run it in a child process, store the
  * outputs, replace its folder atomically and record it in grokpipe.lock.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { cleanArtifactLeftovers, installInstance, instanceDir, isIntact, readManifest, type Manifest } from './artifacts.ts';
@@ -17,7 +17,12 @@ import type { Instance } from './plan.ts';
 import type { PreparedInstance } from './prepare.ts';
 import { silentReporter, type Outcome, type Reporter, type Summary } from './reporter.ts';
 import { acquireRunLock } from './run-lock.ts';
-import type { RunResult } from './run-stage.ts';
+import { stopReason, type RunResult } from './run-stage.ts';
+import { noteDoing } from './crash-context.ts';
+import { formatDuration } from './duration.ts';
+import { faultCode, faultSentence } from './fs-faults.ts';
+import { openRunTmp } from './run-tmp.ts';
+import { StageOutput } from './stage-output.ts';
 import type { Executor } from './executor.ts';
 import { localExecutor } from './local-executor.ts';
 import { closureChanges } from './closure-drift.ts';
@@ -98,8 +103,8 @@ export async function repro(root: string, options: ReproOptions = {}): Promise<R
   const jobs = Math.max(1, options.jobs ?? defaultJobs());
 
   if (options.dryRun) {
+    // A dry run writes nothing at all, not even the hash cache (a read-only checkout must work).
     const plan = assessAll(ws.prepared, ws.selected, { lock: ws.lock, store: ws.store, cache: ws.cache, why: false, force: options.force });
-    ws.cache.save();
     const count = (s: Assessment['state']) => plan.filter((a) => a.state === s).length;
     const summary: Summary = { profile: ws.plan.profile, ran: 0, restored: 0, upToDate: count('up-to-date'), failed: 0, skipped: 0, wallMs: performance.now() - t0 };
     return { summary, outcomes: new Map(), plan, exitCode: 0 };
@@ -124,9 +129,8 @@ export async function repro(root: string, options: ReproOptions = {}): Promise<R
 async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter, executor: Executor, t0: number): Promise<ReproResult> {
   const { root, plan, store, cache, prepared } = ws;
   cleanArtifactLeftovers(root);
-  const tmpBase = join(root, '.grokpipe', 'tmp');
-  rmSync(tmpBase, { recursive: true, force: true });
-  mkdirSync(tmpBase, { recursive: true });
+  const runTmp = openRunTmp(root);
+  const tmpBase = runTmp.dir;
   const logDir = join(root, '.grokpipe', 'logs');
   mkdirSync(logDir, { recursive: true });
 
@@ -206,28 +210,43 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
         return finish(name, { status: 'skipped', reason: abort.signal.aborted ? 'interrupted' : 'not started: an earlier instance failed (use --keep-going to run everything independent of it)' });
       }
       const outDir = mkdtempSync(join(tmpBase, 'run-'));
-      const log: string[] = [];
-      const events = {
-        log: (line: string) => {
-          log.push(line);
-          reporter.log(name, line);
-        },
-        progress: (pr: { done: number; total: number; phase?: string }) => reporter.progress(name, pr),
-        state: (text: string) => reporter.state?.(name, text),
-      };
+      // Output goes to the log file as it comes; memory holds only a bounded tail (stage-output.ts).
+      const output = new StageOutput(join(logDir, `${name}.log`), (line) => reporter.log(name, line));
+      const events = { ...output.events((pr) => reporter.progress(name, pr)), state: (text: string) => reporter.state?.(name, text) };
+      // This instance stops on Ctrl-C / SIGTERM (the run's signal) or when its stage's timeout: expires.
+      const stop = new AbortController();
+      const onAbort = () => stop.abort('interrupted');
+      if (abort.signal.aborted) onAbort();
+      else abort.signal.addEventListener('abort', onAbort, { once: true });
+      const timeoutMs = p.stage.timeoutMs;
+      const timer = timeoutMs ? setTimeout(() => stop.abort('timeout'), timeoutMs) : null;
       const start = performance.now();
       reporter.start(name, 'run');
       const inputs = inputSpecs(prepared, p.instance, (u) => instanceDir(root, u), (u) => outputsOf.get(u)!);
       let result: RunResult;
       if (p.stage.kind === 'module') {
         const request = { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, outDir, rngSeed: rngSeedFor(p.params) } as const;
-        result = await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'module', request }, outDir }, events, abort.signal);
+        result = await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'module', request }, outDir }, events, stop.signal);
       } else {
         const argv = commandArgv(p.instance.command!, inputs, outDir);
-        result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'cmd', argv }, outDir }, events, abort.signal);
+        result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'cmd', argv }, outDir }, events, stop.signal);
       }
       const ms = performance.now() - start;
-      writeFileSync(join(logDir, `${name}.log`), log.join('\n') + (log.length ? '\n' : ''));
+      if (timer) clearTimeout(timer);
+      abort.signal.removeEventListener('abort', onAbort);
+      output.close();
+      const stopped = result.ok ? undefined : stopReason(stop.signal);
+      if (stopped) {
+        rmSync(outDir, { recursive: true, force: true });
+        if (stopped === 'interrupted') return finish(name, { status: 'interrupted', ms, reason: 'stopped by Ctrl-C or SIGTERM; nothing was stored' });
+        return finish(name, {
+          status: 'failed',
+          ms,
+          reason: `timed out after ${formatDuration(timeoutMs!)} (the \`timeout:\` of stage ${p.instance.stage}); its processes were stopped and nothing was stored`,
+          detail: [...(result.ok ? [] : result.detail), `(full log: .grokpipe/logs/${name}.log)`],
+        });
+      }
+      if (output.logProblem) reporter.warn(output.logProblem);
       if (result.ok) {
         const changed = closureChanges(root, components.code, cache);
         if (changed.length) {
@@ -243,11 +262,19 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
         const collected = collectOutputs(outDir, p);
         if (typeof collected === 'string') result = { ok: false, reason: collected, detail: [] };
         else {
-          for (const [file, sha] of Object.entries(collected)) store.putFile(join(outDir, file), sha);
-          const rec: RunRecord = { format: 1, key, instance: name, stage: p.instance.stage, components, outputs: collected, durationMs: Math.round(ms) };
-          store.writeRecord(rec);
-          const manifest: Manifest = { format: 1, instance: name, stage: p.instance.stage, key, outputs: collected, components, durationMs: Math.round(ms), producedBy: name, how: 'ran' };
-          installInstance(root, outDir, manifest);
+          try {
+            for (const [file, sha] of Object.entries(collected)) store.putFile(join(outDir, file), sha);
+            const rec: RunRecord = { format: 1, key, instance: name, stage: p.instance.stage, components, outputs: collected, durationMs: Math.round(ms) };
+            store.writeRecord(rec);
+            const manifest: Manifest = { format: 1, instance: name, stage: p.instance.stage, key, outputs: collected, components, durationMs: Math.round(ms), producedBy: name, how: 'ran' };
+            installInstance(root, outDir, manifest);
+          } catch (e) {
+            if (!faultCode(e)) throw e;
+            // A full disk fails everything after it: stop starting work, keep what is stored.
+            rmSync(outDir, { recursive: true, force: true });
+            stopping = true;
+            return finish(name, { status: 'failed', ms, reason: `${faultSentence(e, `storing the outputs of ${name}`)}; nothing of this run was recorded`, detail: [] });
+          }
           for (const f of Object.keys(collected)) cache.forget(join(instanceDir(root, name), f));
           outputsOf.set(name, collected);
           record(name, key, collected);
@@ -256,12 +283,28 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       }
       rmSync(outDir, { recursive: true, force: true });
       return finish(name, { status: 'failed', ms, reason: result.reason, detail: [...result.detail, `(full log: .grokpipe/logs/${name}.log)`] });
+    } catch (e) {
+      if (!faultCode(e)) throw noteDoing(e, `running ${name}`);
+      stopping = true;
+      return finish(name, { status: 'failed', reason: faultSentence(e, `running ${name}`), detail: [] });
     } finally {
       release();
     }
   };
 
   const processInstance = async (inst: Instance): Promise<boolean> => {
+    try {
+      return await processInstanceUnguarded(inst);
+    } catch (e) {
+      // A machine fault (full disk, read-only folder) fails this instance cleanly and stops the run;
+      // anything else is a bug: it is annotated with the instance for the crash report.
+      if (!faultCode(e)) throw noteDoing(e, `bringing ${inst.name} up to date`);
+      stopping = true;
+      return finish(inst.name, { status: 'failed', reason: faultSentence(e, `restoring or recording ${inst.name}`), detail: [] });
+    }
+  };
+
+  const processInstanceUnguarded = async (inst: Instance): Promise<boolean> => {
     const ups = inst.deps.flatMap((d) => d.instances);
     const results = await Promise.all(ups.map((u) => promises.get(u)!));
     const name = inst.name;
@@ -293,21 +336,37 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
     return job;
   };
 
-  for (const inst of ws.selected) promises.set(inst.name, processInstance(inst));
+  // A bug in one instance stops the others and is rethrown only once all of them have ended, so that
+  // nothing below (the lock write, removing the scratch folder) runs under a still-running sibling.
+  let firstError: { e: unknown } | null = null;
+  for (const inst of ws.selected) {
+    const pr = processInstance(inst);
+    pr.catch((e: unknown) => {
+      if (firstError) return;
+      firstError = { e };
+      stopping = true;
+      abort.abort('interrupted');
+    });
+    promises.set(inst.name, pr);
+  }
   try {
-    await Promise.all(promises.values());
+    await Promise.allSettled(promises.values());
+    if (firstError) throw (firstError as { e: unknown }).e;
   } finally {
     if (!options.targets?.length) {
       const names = new Set(plan.instances.map((i) => i.name));
       for (const n of Object.keys(section)) if (!names.has(n)) (delete section[n], (lockDirty = true));
     }
-    flushLock(true);
-    rmSync(tmpBase, { recursive: true, force: true });
+    try {
+      flushLock(true);
+    } finally {
+      runTmp.remove();
+    }
   }
 
   const count = (s: Outcome['status']) => [...outcomes.values()].filter((o) => o.status === s).length;
-  const summary: Summary = { profile: plan.profile, ran: count('ran'), restored: count('restored'), upToDate: count('up-to-date'), failed: count('failed'), skipped: count('skipped'), wallMs: performance.now() - t0 };
+  const summary: Summary = { profile: plan.profile, ran: count('ran'), restored: count('restored'), upToDate: count('up-to-date'), failed: count('failed'), skipped: count('skipped'), interrupted: count('interrupted'), wallMs: performance.now() - t0 };
   reporter.end(summary);
-  return { summary, outcomes, exitCode: summary.failed + summary.skipped > 0 ? 1 : 0 };
+  return { summary, outcomes, exitCode: summary.failed + summary.skipped + summary.interrupted! > 0 ? 1 : 0 };
 }
 

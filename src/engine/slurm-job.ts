@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import type { Work } from './executor.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
 import { runCommandStage, runModuleStage, type RunEvents, type RunResult } from './run-stage.ts';
+import { StageOutput } from './stage-output.ts';
 
 export interface SlurmJobSpec {
   root: string;
@@ -35,9 +36,12 @@ async function main(specFile: string): Promise<void> {
     });
   }
   const emit = (o: object) => appendFileSync(spec.events, `${JSON.stringify(o)}\n`);
-  const events: RunEvents = { log: (line) => emit({ log: line }), progress: (progress) => emit({ progress }) };
+  // Raw stage output is cut into lines (bounded: stage-output.ts) and each line becomes a { log } event.
+  const output = new StageOutput(null, (line) => emit({ log: line }));
+  const events: RunEvents = output.events((progress) => emit({ progress }));
   const result: RunResult =
     spec.work.kind === 'module' ? await runModuleStage(spec.work.request, spec.root, events, controller.signal) : await runCommandStage(spec.work.argv, spec.root, events, controller.signal);
+  output.close();
   const marker: SlurmJobMarker = { ...result, host: hostname(), ...(signal ? { signal } : {}) };
   writeFileAtomic(spec.marker, JSON.stringify(marker));
 }

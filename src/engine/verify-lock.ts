@@ -17,6 +17,7 @@ import type { Instance } from './plan.ts';
 import type { Reporter } from './reporter.ts';
 import { silentReporter } from './reporter.ts';
 import { acquireRunLock } from './run-lock.ts';
+import { StageOutput } from './stage-output.ts';
 import { runCommandStage, runModuleStage, type RunResult } from './run-stage.ts';
 import { rngSeedFor } from './rng-seed.ts';
 import { sha256 } from './sha256.ts';
@@ -155,7 +156,8 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
       const outDir = mkdtempSync(join(scratch, 'out-'));
       const start = performance.now();
       reporter.start(name, 'run');
-      const events = { log: (l: string) => reporter.log(name, l), progress: (pr: { done: number; total: number; phase?: string }) => reporter.progress(name, pr) };
+      const output = new StageOutput(null, (l) => reporter.log(name, l));
+      const events = output.events((pr) => reporter.progress(name, pr));
       let result: RunResult;
       if (p.stage.kind === 'module') {
         result = await runModuleStage({ type: 'run', module: join(root, p.stage.module!), instance: name, stage: inst.stage, params: p.params, matrix: inst.matrix ?? {}, inputs: specs, outDir, rngSeed: rngSeedFor(p.params) }, root, events, abort);
@@ -164,6 +166,7 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
         result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await runCommandStage(argv, root, events, abort);
       }
       const ms = performance.now() - start;
+      output.close();
       if (!result.ok) {
         const c: LockCheck = { instance: name, status: 'FAIL', note: `the rebuild failed: ${result.reason}`, diffs: [], ms };
         reporter.finish(name, { status: 'failed', ms, reason: c.note });

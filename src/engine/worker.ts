@@ -71,8 +71,15 @@ async function run(req: RunRequest): Promise<void> {
   await def.run(ctx);
 }
 
-// The engine is gone (killed): nobody can store the outputs, so stop instead of running on as an orphan.
-process.on('disconnect', () => process.exit(1));
+// The engine is gone (killed): nobody can store the outputs, so stop instead of running on as an orphan,
+// with every process the stage started (this worker leads the stage's process group).
+process.on('disconnect', () => {
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    process.exit(1);
+  }
+});
 
 process.once('message', (m: ParentMessage) => {
   if (m.type !== 'run') return;
