@@ -1,0 +1,153 @@
+/**
+ * Stage processes: each stage runs in its own process group, and the whole group goes when grokpipe is
+ * SIGKILLed (no orphan keeps writing), when the user presses Ctrl-C (reported as "interrupted", not as
+ * a failure), and when the stage's `timeout:` expires (reported as a timeout, not "killed from
+ * outside"). Store, lock and artifacts stay as they were in every case.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, test } from 'vitest';
+import { cli, makeRepo, removeRepos, snapshot, spawnCli, type Repo } from '../engine/helpers.ts';
+
+afterAll(removeRepos);
+
+async function waitFor(cond: () => boolean, what: string, ms = 20000): Promise<void> {
+  const until = performance.now() + ms;
+  while (!cond()) {
+    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** True once the process has exited (a zombie left unreaped by a container's init counts as exited). */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A cmd stage whose shell starts a background grandchild (the kind of process a plain kill of the
+ * direct child misses), records both pids in the repository, then waits while the file "hang" exists.
+ */
+const PIPE = (v: number, timeout?: string) => `version: 1
+stages:
+  base:
+    cmd: [sh, -c, "echo base > \${out}/b.txt"]
+  hold:
+    cmd: [sh, -c, "echo $$ > shell.pid; sleep 300 & echo $! > bg.pid; while [ -e hang ]; do sleep 0.05; done; echo ${v} > \${out}/h.txt"]
+    deps: { b: base }${timeout ? `\n    timeout: "${timeout}"` : ''}
+`;
+
+function pids(repo: Repo): { shell: number; bg: number } {
+  return { shell: Number(repo.read('shell.pid')), bg: Number(repo.read('bg.pid')) };
+}
+
+async function builtRepo(): Promise<{ repo: Repo; before: Record<string, string> }> {
+  const repo = makeRepo({ 'pipeline.yaml': PIPE(1) });
+  const r = await cli(repo, 'repro');
+  expect(r.code).toBe(0);
+  // A stage's background process does not outlive a successful run either: the group is reaped.
+  await waitFor(() => gone(pids(repo).bg), 'the background child of a finished stage to be reaped', 3000);
+  rmSync(join(repo.dir, 'shell.pid'));
+  rmSync(join(repo.dir, 'bg.pid'));
+  repo.write('pipeline.yaml', PIPE(2));
+  repo.write('hang', '');
+  return { repo, before: snapshot(repo) };
+}
+
+describe('process groups', () => {
+  test('SIGKILL of grokpipe: the stage and its background children die with it; the next repro runs cleanly', async () => {
+    const { repo, before } = await builtRepo();
+    const child = spawnCli(repo, 'repro');
+    await waitFor(() => repo.exists('bg.pid') && repo.read('bg.pid').trim() !== '', 'the stage to start');
+    const { shell, bg } = pids(repo);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    // The supervisor sees its IPC channel close and kills the group: no orphan writes on.
+    await waitFor(() => gone(shell) && gone(bg), 'the orphaned stage processes to die', 5000);
+    expect(snapshot(repo)).toEqual(before);
+    // The next repro takes over the stale run lock and the dead process's scratch folder.
+    rmSync(join(repo.dir, 'hang'));
+    const r = await cli(repo, 'repro');
+    expect(r.code).toBe(0);
+    expect(repo.read('artifacts/hold/h.txt')).toBe('2\n');
+    expect(existsSync(join(repo.dir, '.grokpipe', 'run.lock'))).toBe(false);
+    expect(readdir(join(repo.dir, '.grokpipe', 'tmp'))).toEqual([]);
+  }, 30000);
+
+  test('Ctrl-C: the running stage is reported as interrupted (not FAILED), its group is gone, exit 130, nothing changed', async () => {
+    const { repo, before } = await builtRepo();
+    const child = spawnCli(repo, 'repro');
+    let out = '';
+    child.stdout!.on('data', (c) => (out += c));
+    const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
+    await waitFor(() => repo.exists('bg.pid') && repo.read('bg.pid').trim() !== '', 'the stage to start');
+    const { shell, bg } = pids(repo);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(out).toMatch(/■ interrupted hold in [^:]+: stopped by Ctrl-C or SIGTERM; nothing was stored/);
+    expect(out).not.toMatch(/FAILED|killed by SIGINT|killed from outside/);
+    expect(out).toMatch(/interrupted 1/);
+    expect(gone(shell) && gone(bg)).toBe(true);
+    expect(snapshot(repo)).toEqual(before);
+    expect(existsSync(join(repo.dir, '.grokpipe', 'run.lock'))).toBe(false);
+  }, 30000);
+
+  test('SIGTERM (a scheduler stopping grokpipe) behaves as Ctrl-C', async () => {
+    const { repo, before } = await builtRepo();
+    const child = spawnCli(repo, 'repro');
+    let out = '';
+    child.stdout!.on('data', (c) => (out += c));
+    const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
+    await waitFor(() => repo.exists('bg.pid') && repo.read('bg.pid').trim() !== '', 'the stage to start');
+    const { shell, bg } = pids(repo);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(out).toMatch(/■ interrupted hold/);
+    expect(gone(shell) && gone(bg)).toBe(true);
+    expect(snapshot(repo)).toEqual(before);
+  }, 30000);
+
+  test('timeout: the engine kills the whole group when it expires and reports a timeout, not "killed from outside"', async () => {
+    const { repo } = await builtRepo();
+    repo.write('pipeline.yaml', PIPE(2, '1s'));
+    const before = snapshot(repo);
+    const t0 = performance.now();
+    const r = await cli(repo, 'repro');
+    const took = performance.now() - t0;
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/✗ FAILED\s+hold: timed out after 1s \(the `timeout:` of stage hold\); its processes were stopped and nothing was stored/);
+    expect(r.out).not.toMatch(/killed from outside|killed by SIG/);
+    expect(took).toBeLessThan(8000);
+    const { shell, bg } = pids(repo);
+    await waitFor(() => gone(shell) && gone(bg), 'the timed-out group to die', 3000);
+    expect(snapshot(repo)).toEqual(before);
+    expect(existsSync(join(repo.dir, '.grokpipe', 'run.lock'))).toBe(false);
+  }, 30000);
+
+  test('class: a stage killed from outside is still reported as such (only the engine\'s own stops are relabelled)', async () => {
+    const { repo, before } = await builtRepo();
+    const running = cli(repo, 'repro');
+    await waitFor(() => repo.exists('bg.pid') && repo.read('bg.pid').trim() !== '', 'the stage to start');
+    process.kill(pids(repo).shell, 'SIGKILL');
+    const r = await running;
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/✗ FAILED\s+hold: command was killed by SIGKILL \(out of memory, or killed from outside grokpipe\)/);
+    await waitFor(() => gone(pids(repo).bg), 'the background child to be reaped with its group', 3000);
+    expect(snapshot(repo)).toEqual(before);
+  }, 30000);
+});
+
+function readdir(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
