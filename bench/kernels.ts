@@ -1,29 +1,29 @@
 /**
- * Seed-steps per second of every engine on the paper's MLP, beside PyTorch running the paper's own
- * formulation on one thread (bench/torch_mlp.py), at p = 59 and 97 (40% split), float32 and float64.
+ * Seed-steps per second of every engine on the paper's MLP (p = 59 and 97) and on the no-LayerNorm
+ * transformer (p = 59), 40% split, float32 and float64, beside PyTorch running the paper's own formulation
+ * on one thread (bench/torch_mlp.py, bench/torch_transformer.py), and beside the wasm SIMD ceiling of this
+ * machine (bench/simd-ceiling.ts).
  *
  *   npm run bench                     (tsx bench/kernels.ts)
  *   npx tsx bench/kernels.ts [--seconds 2] [--rounds 3] [--engines wasm,ts,tfjs,torch] [--p 59,97]
- *                            [--peak-f32 112] [--peak-f64 56] [--model mlp|transformer]
- *
- * --model transformer times the no-LayerNorm transformer instead (no PyTorch script for it: torch is
- * skipped; FLOP columns count the MLP block and unembedding, 6 n 128 (2 512 + p + 1), only).
+ *                            [--tf-p 59] [--model mlp,transformer] [--peak-f32 112] [--peak-f64 56]
  *
  * A seed-step is one full-batch forward + backward (lossAndGrad, CE, tau 1) plus one AdamW update of one
  * seed's network; PyTorch's step is the same work in its own terms. The wasm engine is timed with its
  * in-module AdamW (kernel.createAdamW, bit-identical to src/grok/train/adamw.ts) and, in a second column,
  * with the TypeScript AdamW (measureKernel of bench/kernels-ts.ts), which the other engines always use.
- * The wasm kernels and PyTorch are measured in alternation, `rounds` times each, and the best round of
- * each is reported: other processes only ever slow a round down, so the best is the least disturbed.
- * PyTorch is optional: it is skipped, with a note, when neither `python3` nor `/usr/bin/python3` imports
- * torch. Timings use performance.now(), for display only.
+ * The wasm kernels, PyTorch and the SIMD ceiling are measured in alternation, `rounds` times each, and the
+ * best round of each is reported: other processes only ever slow a round down, so the best is the least
+ * disturbed. PyTorch is optional: it is skipped, with a note, when neither `python3` nor `/usr/bin/python3`
+ * imports torch. Timings use performance.now(), for display only.
  *
  * FLOPs per step (multiply-adds of the matrix products, 2 each; elementwise work not counted), n pairs:
- *   ours, factorized first layer:  6 * 256 * n * p   (readout forward, dW2, dG)
- *                                + 3 * 2 * 128 * 512 * p   (AB = E [W1_top | W1_bottom], dW1, dE)
- *   PyTorch, paper formulation:    6 * 256 * n * (256 + p)   (Linear 256->256 and 256->p, forward + both
- *                                                            backward products)
- * so the same step is 3-5x fewer FLOPs for us: the table prints both rates, each against the machine peak.
+ *   MLP, ours (factorized first layer):  6 * 256 * n * p + 3 * 2 * 128 * 512 * p
+ *   MLP, PyTorch (paper formulation):    6 * 256 * n * (256 + p)
+ *   transformer, ours (per-token tables not counted):  6 * 128 * n * (2 * 512 + p + 1)
+ *   transformer, PyTorch (per example):  6 * 128 * n * (8 * 128 + 2 * 512 + p + 1)   (q, k, v, Wo; MLP; U)
+ * so the same step is 2-5x fewer FLOPs for us: the table prints both rates, each against the machine peak,
+ * and ours against the wasm SIMD ceiling (128-bit multiply + add, no FMA), the most our kernels can reach.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -35,6 +35,7 @@ import { createWasmKernel } from '../src/grok/kernels/wasm/index.ts';
 import { makeSplit } from '../src/grok/data.ts';
 import { initializeParameters } from '../src/grok/models/init.ts';
 import { measureKernel } from './kernels-ts.ts';
+import { createSimdCeiling, type SimdCeiling } from './simd-ceiling.ts';
 
 
 type AnyKernel = Kernel<Record<string, FloatArray>>;
@@ -43,15 +44,18 @@ type EngineName = 'wasm' | 'ts' | 'tfjs' | 'torch';
 type ColumnName = EngineName | 'wasm-ts-adamw';
 
 export interface Options {
-  model: ModelKind;
+  models: ModelKind[];
   seconds: number;
   rounds: number;
   engines: EngineName[];
   moduli: number[];
+  /** Moduli of the transformer rows. */
+  transformerModuli: number[];
   peak: Record<Precision, number>;
 }
 
 export interface RowResult {
+  model: ModelKind;
   p: number;
   precision: Precision;
   n: number;
@@ -77,7 +81,23 @@ export function paperFlops(n: number, p: number): number {
   return 6 * 256 * n * (256 + p);
 }
 
-const torchScript = fileURLToPath(new URL('./torch_mlp.py', import.meta.url));
+/** FLOPs of one step of the transformer in its per-example formulation (q, k, v, Wo, MLP block, U). */
+export function paperTransformerFlops(n: number, p: number): number {
+  return 6 * 128 * n * (8 * 128 + 2 * 512 + p + 1);
+}
+
+function oursFlops(model: ModelKind, n: number, p: number): number {
+  return model === 'mlp' ? factorizedFlops(n, p) : transformerFlops(n, p);
+}
+
+function torchFlops(model: ModelKind, n: number, p: number): number {
+  return model === 'mlp' ? paperFlops(n, p) : paperTransformerFlops(n, p);
+}
+
+const torchScripts: Record<ModelKind, string> = {
+  mlp: fileURLToPath(new URL('./torch_mlp.py', import.meta.url)),
+  transformer: fileURLToPath(new URL('./torch_transformer.py', import.meta.url)),
+};
 
 /** The first python that imports torch, or null. */
 export function findTorchPython(): { python: string; version: string } | null {
@@ -88,7 +108,8 @@ export function findTorchPython(): { python: string; version: string } | null {
   return null;
 }
 
-function measureTorch(python: string, p: number, precision: Precision, seconds: number): number {
+function measureTorch(python: string, model: ModelKind, p: number, precision: Precision, seconds: number): number {
+  const torchScript = torchScripts[model];
   const run = spawnSync(python, [torchScript, '--p', String(p), '--precision', precision, '--seconds', String(seconds), '--fraction', String(FRACTION)], {
     encoding: 'utf8',
     env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
@@ -110,97 +131,115 @@ async function makeKernel(engine: Exclude<EngineName, 'torch'>, model: ModelKind
   return mod.createTfjsKernel({ model, p, precision });
 }
 
-export async function runBenchmark(options: Options, log: (line: string) => void = console.log): Promise<RowResult[]> {
-  const torch = options.engines.includes('torch') && options.model === 'mlp' ? findTorchPython() : null;
-  const model = options.model;
+export async function runBenchmark(options: Options, ceiling: SimdCeiling, log: (line: string) => void = console.log): Promise<RowResult[]> {
+  const torch = options.engines.includes('torch') ? findTorchPython() : null;
   const rows: RowResult[] = [];
-  for (const p of options.moduli) {
-    for (const precision of ['f32', 'f64'] as const) {
-      const split = makeSplit(p, 0, FRACTION);
-      const row: RowResult = { p, precision, n: split.train.n, stepsPerSecond: {}, notes: [] };
-      const kernels = new Map<EngineName, AnyKernel>();
-      for (const engine of options.engines) {
-        if (engine === 'torch') continue;
-        const made = await makeKernel(engine, model, p, precision);
-        if (typeof made === 'string') {
-          row.notes.push(`${engine}: ${made}`);
-          continue;
-        }
-        initializeParameters(made.params, model, p, 0);
-        kernels.set(engine, made);
+  for (const model of options.models) {
+    for (const p of model === 'mlp' ? options.moduli : options.transformerModuli) {
+      for (const precision of ['f32', 'f64'] as const) {
+        rows.push(await benchmarkRow(options, ceiling, torch, model, p, precision));
+        log(formatRow(rows[rows.length - 1], options, ceiling));
       }
-      if (options.engines.includes('torch') && !torch) {
-        row.notes.push(model === 'mlp' ? 'torch: no python3 with torch importable' : 'torch: no PyTorch script for the transformer');
-      }
-      // wasm and torch alternate for `rounds` rounds; the slow reference engines run once
-      const alternating: EngineName[] = options.engines.filter((e) => e === 'wasm' || (e === 'torch' && torch !== null));
-      for (let round = 0; round < options.rounds; round++) {
-        for (const engine of alternating) {
-          if (engine === 'torch') {
-            const speed = measureTorch(torch!.python, p, precision, options.seconds);
-            row.stepsPerSecond.torch = Math.max(row.stepsPerSecond.torch ?? 0, speed);
-            continue;
-          }
-          // a fresh kernel per round: its in-module AdamW owns the kernel's moments
-          const kernel = createWasmKernel({ model, p, precision });
-          initializeParameters(kernel.params as unknown as Record<string, FloatArray>, model, p, 0);
-          const speed = measureKernel(kernel as unknown as AnyKernel, split.train, options.seconds, 5, 'own').stepsPerSecond;
-          row.stepsPerSecond.wasm = Math.max(row.stepsPerSecond.wasm ?? 0, speed);
-        }
-      }
-      for (const [engine, kernel] of kernels) {
-        if (engine === 'wasm') {
-          row.stepsPerSecond['wasm-ts-adamw'] = measureKernel(kernel, split.train, options.seconds).stepsPerSecond;
-          continue;
-        }
-        row.stepsPerSecond[engine] = measureKernel(kernel, split.train, options.seconds).stepsPerSecond;
-        (kernel as { dispose?: () => void }).dispose?.();
-      }
-      rows.push(row);
-      log(formatRow(row, options));
     }
   }
   return rows;
 }
 
-function formatRow(row: RowResult, options: Options): string {
-  const ours = options.model === 'mlp' ? factorizedFlops(row.n, row.p) : transformerFlops(row.n, row.p);
-  const theirs = paperFlops(row.n, row.p);
+async function benchmarkRow(
+  options: Options,
+  ceiling: SimdCeiling,
+  torch: { python: string } | null,
+  model: ModelKind,
+  p: number,
+  precision: Precision,
+): Promise<RowResult> {
+  const split = makeSplit(p, 0, FRACTION);
+  const row: RowResult = { model, p, precision, n: split.train.n, stepsPerSecond: {}, notes: [] };
+  const kernels = new Map<EngineName, AnyKernel>();
+  for (const engine of options.engines) {
+    if (engine === 'torch') continue;
+    const made = await makeKernel(engine, model, p, precision);
+    if (typeof made === 'string') {
+      row.notes.push(`${engine}: ${made}`);
+      continue;
+    }
+    initializeParameters(made.params, model, p, 0);
+    kernels.set(engine, made);
+  }
+  if (options.engines.includes('torch') && !torch) row.notes.push('torch: no python3 with torch importable');
+  // wasm, torch and the SIMD ceiling alternate for `rounds` rounds; the slow reference engines run once
+  const alternating: EngineName[] = options.engines.filter((e) => e === 'wasm' || (e === 'torch' && torch !== null));
+  for (let round = 0; round < options.rounds; round++) {
+    for (const engine of alternating) {
+      if (engine === 'torch') {
+        const speed = measureTorch(torch!.python, model, p, precision, options.seconds);
+        row.stepsPerSecond.torch = Math.max(row.stepsPerSecond.torch ?? 0, speed);
+        continue;
+      }
+      // a fresh kernel per round: its in-module AdamW owns the kernel's moments
+      const kernel = createWasmKernel({ model, p, precision });
+      initializeParameters(kernel.params as unknown as Record<string, FloatArray>, model, p, 0);
+      const speed = measureKernel(kernel as unknown as AnyKernel, split.train, options.seconds, 5, 'own').stepsPerSecond;
+      row.stepsPerSecond.wasm = Math.max(row.stepsPerSecond.wasm ?? 0, speed);
+    }
+    ceiling.measure(Math.min(0.5, options.seconds / 4));
+  }
+  for (const [engine, kernel] of kernels) {
+    if (engine === 'wasm') {
+      row.stepsPerSecond['wasm-ts-adamw'] = measureKernel(kernel, split.train, options.seconds).stepsPerSecond;
+      continue;
+    }
+    row.stepsPerSecond[engine] = measureKernel(kernel, split.train, options.seconds, engine === 'ts' && model === 'transformer' ? 1 : 5).stepsPerSecond;
+    (kernel as { dispose?: () => void }).dispose?.();
+  }
+  return row;
+}
+
+function formatRow(row: RowResult, options: Options, ceiling: SimdCeiling): string {
+  const ours = oursFlops(row.model, row.n, row.p);
+  const theirs = torchFlops(row.model, row.n, row.p);
   const peak = options.peak[row.precision];
-  const flopsNote =
-    options.model === 'mlp' ? `${(ours / 1e6).toFixed(0)} / ${(theirs / 1e6).toFixed(0)} MFLOP per step ours / paper` : `${(ours / 1e6).toFixed(0)} MFLOP per step counted`;
-  const cells = [`p ${row.p} ${row.precision} (n ${row.n}; ${flopsNote})`];
+  const cells = [`${row.model} p ${row.p} ${row.precision} (n ${row.n}; ${(ours / 1e6).toFixed(0)} / ${(theirs / 1e6).toFixed(0)} MFLOP per step ours / PyTorch)`];
   const columns: ColumnName[] = [...options.engines, ...(options.engines.includes('wasm') ? (['wasm-ts-adamw'] as const) : [])];
   for (const engine of columns) {
     const s = row.stepsPerSecond[engine];
     if (s === undefined) continue;
-    const flops = engine === 'torch' ? theirs : ours;
-    cells.push(`${engine} ${s.toFixed(1)}/s (${((s * flops) / 1e9).toFixed(1)} GFLOP/s, ${((100 * s * flops) / 1e9 / peak).toFixed(0)}% of peak)`);
+    const gflops = (s * (engine === 'torch' ? theirs : ours)) / 1e9;
+    const limit = engine === 'torch' ? '' : `, ${((100 * gflops) / ceiling.gflops[row.precision]).toFixed(0)}% of wasm ceiling`;
+    cells.push(`${engine} ${s.toFixed(1)}/s (${gflops.toFixed(1)} GFLOP/s, ${((100 * gflops) / peak).toFixed(0)}% of peak${limit})`);
   }
   return cells.join('  |  ') + (row.notes.length ? `  [${row.notes.join('; ')}]` : '');
 }
 
-export function formatTable(rows: RowResult[], options: Options): string {
-  const header = ['p', 'prec', 'n', 'ours wasm/s', 'PyTorch/s', 'ratio', 'ours GFLOP/s (% peak)', 'PyTorch GFLOP/s (% peak)', 'wasm+TS AdamW/s', 'ts/s', 'tfjs/s'];
+export function formatTable(rows: RowResult[], options: Options, ceiling: SimdCeiling): string {
+  const header = ['model', 'p', 'prec', 'n', 'ours wasm/s', 'PyTorch/s', 'ratio', 'ours GFLOP/s (% peak, % wasm ceiling)', 'PyTorch GFLOP/s (% peak)', 'wasm+TS AdamW/s', 'ts/s', 'tfjs/s'];
   const lines = [header];
   for (const row of rows) {
     const wasm = row.stepsPerSecond.wasm;
     const torch = row.stepsPerSecond.torch;
     const peak = options.peak[row.precision];
-    const rate = (s: number | undefined, flops: number) =>
-      s === undefined ? '-' : `${((s * flops) / 1e9).toFixed(1)} (${((100 * s * flops) / 1e9 / peak).toFixed(0)}%)`;
+    const fixed = (s: number | undefined) => (s === undefined ? '-' : s.toFixed(1));
+    const ours = wasm === undefined ? '-' : (() => {
+      const g = (wasm * oursFlops(row.model, row.n, row.p)) / 1e9;
+      return `${g.toFixed(1)} (${((100 * g) / peak).toFixed(0)}%, ${((100 * g) / ceiling.gflops[row.precision]).toFixed(0)}%)`;
+    })();
+    const theirs = torch === undefined ? '-' : (() => {
+      const g = (torch * torchFlops(row.model, row.n, row.p)) / 1e9;
+      return `${g.toFixed(1)} (${((100 * g) / peak).toFixed(0)}%)`;
+    })();
     lines.push([
+      row.model,
       String(row.p),
       row.precision,
       String(row.n),
-      wasm === undefined ? '-' : wasm.toFixed(1),
-      torch === undefined ? '-' : torch.toFixed(1),
+      fixed(wasm),
+      fixed(torch),
       wasm !== undefined && torch !== undefined ? `${(wasm / torch).toFixed(2)}x` : '-',
-      rate(wasm, options.model === 'mlp' ? factorizedFlops(row.n, row.p) : transformerFlops(row.n, row.p)),
-      rate(torch, paperFlops(row.n, row.p)),
-      row.stepsPerSecond['wasm-ts-adamw'] === undefined ? '-' : row.stepsPerSecond['wasm-ts-adamw'].toFixed(1),
-      row.stepsPerSecond.ts === undefined ? '-' : row.stepsPerSecond.ts.toFixed(1),
-      row.stepsPerSecond.tfjs === undefined ? '-' : row.stepsPerSecond.tfjs.toFixed(1),
+      ours,
+      theirs,
+      fixed(row.stepsPerSecond['wasm-ts-adamw']),
+      fixed(row.stepsPerSecond.ts),
+      fixed(row.stepsPerSecond.tfjs),
     ]);
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
@@ -226,14 +265,17 @@ function parseOptions(argv: string[]): Options {
   for (const e of engines) {
     if (!['wasm', 'ts', 'tfjs', 'torch'].includes(e)) throw new Error(`bench: expected engines among wasm, ts, tfjs, torch, found ${JSON.stringify(e)}`);
   }
-  const model = (value('model') ?? 'mlp') as ModelKind;
-  if (model !== 'mlp' && model !== 'transformer') throw new Error(`bench: expected --model mlp or transformer, found ${JSON.stringify(model)}`);
+  const models = (value('model') ?? 'mlp,transformer').split(',') as ModelKind[];
+  for (const m of models) {
+    if (m !== 'mlp' && m !== 'transformer') throw new Error(`bench: expected --model among mlp, transformer, found ${JSON.stringify(m)}`);
+  }
   return {
-    model,
+    models,
     seconds: number('seconds', 2),
     rounds: Math.round(number('rounds', 3)),
     engines,
     moduli: (value('p') ?? '59,97').split(',').map(Number),
+    transformerModuli: (value('tf-p') ?? '59').split(',').map(Number),
     // One Zen 4 core: 2 x 256-bit FMA pipes at ~3.5 GHz = 112 GFLOP/s float32, half in float64.
     // Plain wasm SIMD (128-bit, no FMA) can reach at most a quarter of that.
     peak: { f32: number('peak-f32', 112), f64: number('peak-f64', 56) },
@@ -242,26 +284,23 @@ function parseOptions(argv: string[]): Options {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const torch = options.engines.includes('torch') && options.model === 'mlp' ? findTorchPython() : null;
+  const torch = options.engines.includes('torch') ? findTorchPython() : null;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const title = options.model === 'mlp' ? "the paper's MLP" : 'the no-LayerNorm transformer';
-  console.log(`grokpipe kernel benchmark: ${title}, 40% split, CE, tau 1; a seed-step = lossAndGrad + AdamW; one thread`);
+  console.log(`grokpipe kernel benchmark: ${options.models.join(' and ')}, 40% split, CE, tau 1; a seed-step = lossAndGrad + AdamW; one thread`);
   console.log(`machine: ${cpu}, ${os.cpus().length} logical CPUs, node ${process.version}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const noTorch = !options.engines.includes('torch')
-    ? 'not requested (--engines)'
-    : options.model === 'mlp'
-      ? 'not found (python3 / /usr/bin/python3 cannot import torch): skipped'
-      : 'skipped (no PyTorch script for the transformer)';
+  const noTorch = !options.engines.includes('torch') ? 'not requested (--engines)' : 'not found (python3 / /usr/bin/python3 cannot import torch): skipped';
   console.log(`PyTorch: ${torch ? `${torch.version} via ${torch.python}, torch.set_num_threads(1)` : noTorch}`);
-  console.log(`${options.seconds}s per measurement; wasm and PyTorch alternate ${options.rounds} rounds, best round kept; peak assumed ${options.peak.f32} / ${options.peak.f64} GFLOP/s (f32 / f64)`);
+  console.log(`${options.seconds}s per measurement; wasm, PyTorch and the SIMD ceiling alternate ${options.rounds} rounds, best round kept; peak assumed ${options.peak.f32} / ${options.peak.f64} GFLOP/s (f32 / f64)`);
+  console.log('FLOPs per step: MLP ours 6*256*n*p + 3*2*128*512*p (factorized), PyTorch 6*256*n*(256+p) (paper formulation);');
+  console.log('  transformer ours 6*128*n*(2*512+p+1) (MLP block and unembedding), PyTorch 6*128*n*(8*128+2*512+p+1) (per example)\n');
+  const ceiling = await createSimdCeiling();
+  const rows = await runBenchmark(options, ceiling);
   console.log(
-    options.model === 'mlp'
-      ? 'FLOPs per step: ours 6*256*n*p + 3*2*128*512*p (factorized), PyTorch 6*256*n*(256+p) (paper formulation)\n'
-      : 'FLOPs per step counted: 6*128*n*(2*512 + p + 1) (MLP block and unembedding; token-level tables not counted)\n',
+    `\nwasm SIMD ceiling (128-bit multiply + add, no FMA; best of the rounds): ${ceiling.gflops.f32.toFixed(1)} GFLOP/s f32x4, ${ceiling.gflops.f64.toFixed(1)} GFLOP/s f64x2` +
+      ` = ${((100 * ceiling.gflops.f32) / options.peak.f32).toFixed(0)}% / ${((100 * ceiling.gflops.f64) / options.peak.f64).toFixed(0)}% of the assumed peak`,
   );
-  const rows = await runBenchmark(options);
-  console.log('\n' + formatTable(rows, options));
-  console.log('\nOther processes share this machine\'s CPUs: figures are noisy (see the load average above).');
+  console.log('\n' + formatTable(rows, options, ceiling));
+  console.log("\nOther processes share this machine's CPUs: figures are noisy (see the load average above).");
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
