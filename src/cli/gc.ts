@@ -15,7 +15,7 @@ export async function gcCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.help) return (io.out.write(`${GC_USAGE}\n`), 0);
   const root = rootFrom(io.cwd, values.C);
   const dry = !!values['dry-run'];
-  const lock = dry ? null : await acquireRunLock(root, { command: 'grokpipe gc' });
+  const lock = dry ? null : await acquireRunLock(root, { command: 'grokpipe gc', signal: io.signal, onStale: (why) => io.err.write(`warning: ${why}\n`) });
   try {
     const r = collectGarbage(root, { dryRun: dry });
     for (const o of r.objects) io.out.write(`${dry ? 'would remove' : 'removed'} object ${o}\n`);

@@ -110,7 +110,7 @@ export async function repro(root: string, options: ReproOptions = {}): Promise<R
     return { summary, outcomes: new Map(), plan, exitCode: 0 };
   }
 
-  const runLock = await acquireRunLock(root, { wait: options.wait, command: options.command ?? 'grokpipe repro', onWait: (pid) => reporter.warn(`waiting for grokpipe pid ${pid} to finish`) });
+  const runLock = await acquireRunLock(root, { wait: options.wait, command: options.command ?? 'grokpipe repro', onWait: (pid) => reporter.warn(`waiting for grokpipe pid ${pid} to finish`), onStale: (why) => reporter.warn(why), signal: options.signal });
   try {
     // Another repro may have finished while we waited for the run lock: start from its lock file.
     ws.lock = readLock(root);

@@ -101,7 +101,7 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
     chosen = locked;
   }
 
-  const runLock = await acquireRunLock(root, { command: 'grokpipe verify --lock' });
+  const runLock = await acquireRunLock(root, { command: 'grokpipe verify --lock', signal: options.signal, onStale: (why) => (options.reporter ?? silentReporter).warn(why) });
   const scratch = join(root, '.grokpipe', `verify-${uniqueSuffix()}`);
   mkdirSync(scratch, { recursive: true });
   const reporter = options.reporter ?? silentReporter;
