@@ -6,7 +6,7 @@ import type { StageDefinition } from '../src/engine/stage.ts';
 import type { FreeControlResult } from '../src/grok/analysis/free-control.ts';
 import { defaultClampStart } from '../src/grok/train/clamp-start.ts';
 import { single, writeJson } from './support/files.ts';
-import { baseConfig, computeIdentity, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
+import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
 
 interface Params extends TrainParams {
   rho: number;
@@ -26,6 +26,7 @@ export default {
     },
   },
   compute: computeIdentity,
+  estimate: (params) => estimateTraining(params),
   async run(ctx) {
     const { rho } = ctx.params;
     const tInt = ctx.params.tInt ?? defaultClampStart(ctx.params.model, ctx.params.loss);

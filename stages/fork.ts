@@ -8,7 +8,7 @@ import { encodeState } from '../src/grok/train/state.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { single, writeJson } from './support/files.ts';
-import { baseConfig, computeIdentity, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
+import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
 
 interface Params extends TrainParams {
   minStep: number;
@@ -23,6 +23,8 @@ export default {
     properties: { ...trainProperties, minStep: { type: 'integer', minimum: 0, default: 800 } },
   },
   compute: computeIdentity,
+  // It stops once every seed has memorized (SPEC 7.2: T_mem 175-975 steps) and not before minStep.
+  estimate: (params) => estimateTraining(params, Math.min(params.budget, Math.max(params.minStep, 1000))),
   async run(ctx) {
     const splits = await readSplits(single(ctx.inputs, 'data'), ctx.params);
     const config = { ...baseConfig(ctx.params), stopWhenAllGrokked: false, stopAt: 'memorize' as const, stopNotBefore: ctx.params.minStep };

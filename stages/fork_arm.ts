@@ -6,7 +6,7 @@ import type { StageDefinition } from '../src/engine/stage.ts';
 import { armTargets, type ForkArmName } from '../src/grok/analysis/same-state-forks.ts';
 import { decodeState } from '../src/grok/train/state.ts';
 import { single, writeJson } from './support/files.ts';
-import { baseConfig, computeIdentity, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
+import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
 
 interface Params extends TrainParams {
   arm: ForkArmName;
@@ -22,6 +22,7 @@ export default {
     properties: { ...trainProperties, arm: { enum: ['free', 'same', 'raised', 'lowered'] }, rho: { type: 'number', exclusiveMinimum: 0 } },
   },
   compute: computeIdentity,
+  estimate: (params) => estimateTraining(params),
   async run(ctx) {
     const fork = single(ctx.inputs, 'fork');
     const state = decodeState(new Uint8Array(await fork.read('state.bin')), `${fork.instance}/state.bin`);

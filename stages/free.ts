@@ -2,12 +2,13 @@
 import type { StageDefinition } from '../src/engine/stage.ts';
 import { analyzeFreeControl } from '../src/grok/analysis/free-control.ts';
 import { single, writeJson } from './support/files.ts';
-import { baseConfig, computeIdentity, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
+import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
 
 export default {
   description: 'unclamped control run: free T_grok and w_c',
   params: { type: 'object', additionalProperties: false, required: [...trainRequired], properties: { ...trainProperties } },
   compute: computeIdentity,
+  estimate: (params) => estimateTraining(params),
   async run(ctx) {
     const splits = await readSplits(single(ctx.inputs, 'data'), ctx.params);
     const { result } = await trainWithProgress(ctx, baseConfig(ctx.params), splits);

@@ -10,7 +10,7 @@ export const USAGE = `grokpipe: a content-hashed DAG build tool for reproducible
 usage: grokpipe <verb> [options]
 
 verbs:
-  repro [targets] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait]
+  repro [targets] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait] [--executor slurm]
                       bring instances up to date: run, restore from the store, or nothing
   status [targets] [--why] [--all]
                       list stale instances; --why shows each changed key component, old and new
@@ -18,6 +18,8 @@ verbs:
                       print the graph of stages (or of instances)
   show <instance>     manifest and provenance of one instance
   times [targets]     per stage: instances ran or restored, run time summed and the longest
+  plan [targets] [--cores N,...]
+                      predict wall time, core-hours and the critical path of a build on N workers
   gc [--dry-run]      remove store objects and records that nothing references
   verify [--profile P] | verify --lock [--sample N | instances...]
                       check claims.yaml against artifacts, or rebuild locked instances and compare
@@ -35,6 +37,7 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   dag: async () => (await import('./dag.ts')).dagCommand,
   show: async () => (await import('./show.ts')).showCommand,
   times: async () => (await import('./times.ts')).timesCommand,
+  plan: async () => (await import('./plan.ts')).planCommand,
   gc: async () => (await import('./gc.ts')).gcCommand,
   verify: async () => (await import('./verify.ts')).verifyCommand,
 };

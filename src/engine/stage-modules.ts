@@ -35,12 +35,14 @@ export function checkDefinition(def: unknown, modulePath: string): StageDefiniti
         ? 'a default export without a params JSON schema'
         : d.compute !== undefined && typeof d.compute !== 'function'
           ? 'a compute field that is not a function'
-          : null;
+          : d.estimate !== undefined && typeof d.estimate !== 'function'
+            ? 'an estimate field that is not a function'
+            : null;
   if (problem) {
     throw new GrokpipeError({
       title: `\`${modulePath}\` is not a stage module`,
       file: modulePath,
-      expected: 'export default { params: <JSON schema>, compute?: (params) => string, run(ctx) {...} }',
+      expected: 'export default { params: <JSON schema>, compute?: (params) => string, estimate?: (params) => { seconds }, run(ctx) {...} }',
       found: problem,
       hint: 'see docs/pipeline.md, "The stage contract"',
     });

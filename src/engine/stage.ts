@@ -82,4 +82,15 @@ export interface StageDefinition<P = Record<string, unknown>> {
    */
   compute?: (params: P) => string | Promise<string>;
   run(ctx: StageContext<P>): Promise<void> | void;
+  /**
+   * How long one run of an instance with these params is expected to take on one core, for
+   * `grokpipe plan` before anything is measured. `basis` says where the figure comes from (e.g.
+   * "30000 steps x 2 seeds / 197 seed-steps/s"). Evaluated in the engine's process; not part of the key.
+   */
+  estimate?: (params: P) => Estimate;
+}
+
+export interface Estimate {
+  seconds: number;
+  basis?: string;
 }

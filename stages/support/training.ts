@@ -6,6 +6,7 @@ import type { StageContext } from '../../src/engine/stage.ts';
 import type { CellConfig, CellRun, RunCellOptions } from '../../src/grok/train/cell.ts';
 import { runCell } from '../../src/grok/train/cell.ts';
 import { engineIdentity } from '../../src/grok/train/identity.ts';
+import { expectedSteps, trainingSeconds } from '../../src/grok/train/cost-model.ts';
 import type { InputRef } from '../../src/engine/stage.ts';
 import type { SplitsFile } from '../../src/grok/data.ts';
 
@@ -44,6 +45,15 @@ export function seedList(count: number): number[] {
 
 export function computeIdentity(params: TrainParams): Promise<string> {
   return engineIdentity(params.engine, params.model, params.precision);
+}
+
+/**
+ * For `grokpipe plan`: every seed trained to `steps` when the stage knows them (a fork point), otherwise
+ * to where the cell is expected to stop (cost-model.ts: the published T_grok tables, or the budget).
+ */
+export function estimateTraining(params: TrainParams & { rho?: number }, steps?: number): { seconds: number; basis: string } {
+  const stop = steps === undefined ? expectedSteps(params) : { steps, basis: 'the fork point' };
+  return trainingSeconds({ model: params.model, p: params.p, precision: params.precision, seeds: params.seeds, steps: stop.steps, stepsBasis: stop.basis });
 }
 
 /** The per-seed training indices from the data stage; the cell trains on exactly these pairs. */

@@ -1,0 +1,72 @@
+/**
+ * `grokpipe plan [targets] [--profile P] [--cores N ...]`: how long a build of the profile takes from an
+ * empty store on N workers, its core-hours, and its critical path, from each instance's measured or
+ * estimated duration (instance-durations.ts) and the scheduler's own rule (wall-time.ts).
+ */
+import { availableParallelism } from 'node:os';
+import { GrokpipeError } from '../engine/errors.ts';
+import { instanceDurations, type DurationSource } from '../engine/instance-durations.ts';
+import { formatDuration } from '../engine/progress.ts';
+import { alignColumns } from '../engine/text-columns.ts';
+import { criticalPath, simulate, type TimedInstance } from '../engine/wall-time.ts';
+import { openWorkspace } from '../engine/workspace.ts';
+import type { CliIo } from './io.ts';
+import { parse, rootFrom } from './options.ts';
+
+export const PLAN_USAGE = 'grokpipe plan [targets...] [--profile P] [--cores N[,N...]]... [-C dir]';
+
+function coresOption(values: string[] | undefined): number[] {
+  if (!values?.length) return [availableParallelism()];
+  const out: number[] = [];
+  for (const v of values.flatMap((s) => s.split(','))) {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new GrokpipeError({ title: 'bad value for --cores', expected: 'whole numbers of workers, at least 1 (e.g. --cores 2,16,64)', found: `\`${v}\`` });
+    out.push(n);
+  }
+  return out;
+}
+
+const hours = (ms: number) => (ms / 3_600_000).toFixed(ms < 36_000_000 ? 2 : 1);
+
+function how(d: DurationSource): string {
+  if (d.kind === 'measured') return `measured (${d.from})`;
+  if (d.kind === 'estimated') return `estimated: ${d.basis}`;
+  return 'unknown (no measurement, no estimate): counted as 0';
+}
+
+export async function planCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('plan', argv, { cores: { type: 'string', multiple: true, short: 'n' } }, PLAN_USAGE);
+  if (values.help) return (io.out.write(`${PLAN_USAGE}\n`), 0);
+  const cores = coresOption(values.cores);
+  const root = rootFrom(io.cwd, values.C);
+  const ws = await openWorkspace(root, { profile: values.profile, set: values.set, targets: positionals });
+  const durations = await instanceDurations(ws);
+  ws.cache.save();
+  const timed: TimedInstance[] = ws.selected.map((inst) => ({ name: inst.name, deps: inst.deps.flatMap((d) => d.instances), ms: durations.get(inst.name)!.ms }));
+
+  const kinds = { measured: { n: 0, ms: 0 }, estimated: { n: 0, ms: 0 }, unknown: { n: 0, ms: 0 } };
+  for (const d of durations.values()) ((kinds[d.kind].n += 1), (kinds[d.kind].ms += d.ms));
+  const w = io.out.write.bind(io.out);
+  w(`plan (profile ${ws.plan.profile}): ${timed.length} instances; ${kinds.measured.n} measured, ${kinds.estimated.n} estimated, ${kinds.unknown.n} unknown\n`);
+  w(`core time ${formatDuration(kinds.measured.ms + kinds.estimated.ms)} = ${hours(kinds.measured.ms + kinds.estimated.ms)} core-hours (measured ${formatDuration(kinds.measured.ms)}, estimated ${formatDuration(kinds.estimated.ms)})\n`);
+  w('a build from an empty store, one instance per worker, ready instances started in plan order:\n');
+  const path = criticalPath(timed);
+  const table = [['workers', 'wall time', 'core-hours', 'busy', 'bound']];
+  for (const n of cores) {
+    const s = simulate(timed, n);
+    const busy = s.wallMs > 0 ? (100 * s.coreMs) / (n * s.wallMs) : 0;
+    const bound = s.wallMs <= path.ms * 1.02 ? 'critical path' : s.coreMs / n >= s.wallMs * 0.9 ? 'workers' : 'both';
+    table.push([String(n), formatDuration(s.wallMs), hours(s.coreMs), `${busy.toFixed(0)}%`, bound]);
+  }
+  for (const line of alignColumns(table).lines) w(`  ${line}\n`);
+  const onPath = path.names.map((n) => durations.get(n)!);
+  const measuredOnPath = onPath.filter((d) => d.kind === 'measured').reduce((s, d) => s + d.ms, 0);
+  w(`critical path ${formatDuration(path.ms)} (measured ${formatDuration(measuredOnPath)}, estimated ${formatDuration(path.ms - measuredOnPath)}):\n`);
+  const rows = path.names.map((n) => [n, formatDuration(durations.get(n)!.ms), how(durations.get(n)!)]);
+  for (const line of alignColumns(rows).lines) w(`  ${line}\n`);
+  if (kinds.unknown.n) {
+    const names = [...durations].filter(([, d]) => d.kind === 'unknown').map(([n]) => n);
+    w(`unknown durations (counted as 0): ${names.slice(0, 8).join(', ')}${names.length > 8 ? `, … (${names.length} in all)` : ''}\n`);
+  }
+  return 0;
+}
