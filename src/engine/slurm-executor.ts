@@ -105,6 +105,16 @@ export async function slurmExecutor(ws: Workspace, slots: number, warn: (m: stri
   /** Job ids of this run still in Slurm's hands, cancelled on Ctrl-C and at close. */
   const live = new Set<string>();
 
+  /**
+   * A stage's resources; without a time limit of its own, a stage's `timeout:` (plus a minute for the
+   * job to start and the coordinator to stop it first) keeps a forgotten job from holding a node forever.
+   */
+  const resourcesOf = (stage: string) => {
+    const r = settings.resources.get(stage) ?? {};
+    const timeout = ws.plan.stages.get(stage)?.timeoutMs;
+    return r.timeMs === undefined && timeout ? { ...r, timeMs: timeout + 60_000 } : r;
+  };
+
   const sbatch = async (name: string, script: string, out: string, extra: string[]): Promise<{ id: string } | { refused: string; argv: string[] }> => {
     const argv = ['--parsable', `--job-name=${runName}`, `--output=${out}`, `--chdir=${root}`, ...extra, script];
     const r = await runProgram('sbatch', argv);
@@ -226,7 +236,7 @@ export async function slurmExecutor(ws: Workspace, slots: number, warn: (m: stri
     job.eventsAt = 0;
     job.endedAt = undefined;
     job.failedMarker = undefined;
-    const sub = await sbatch(job.run.instance, job.files.script, job.files.out, resourceArgs(settings, settings.resources.get(job.run.stage)));
+    const sub = await sbatch(job.run.instance, job.files.script, job.files.out, resourceArgs(settings, resourcesOf(job.run.stage)));
     if ('refused' in sub) {
       const hint = /memory|node configuration|cpu/i.test(sub.refused) ? `no node can satisfy it: lower resources of stage \`${job.run.stage}\` in pipeline.yaml (\`sinfo -o "%N %c %m"\` lists the nodes)` : 'check the executor: slurm: section and the stage\'s resources: in pipeline.yaml';
       return { ok: false, reason: `Slurm refused the job: ${sub.refused}`, detail: [...sub.argv, hint] };
