@@ -8,29 +8,38 @@
  * Both scale by 2^k as two exact factors 2^(k>>1) 2^(k - k>>1), so subnormal results round once.
  */
 
+import { f32k, f64k } from './splat';
+
+// Vector constants are data-segment addresses read by f32k / f64k (./splat.ts says why).
+const ONE_D: usize = memory.data<f64>([1]);
+const TWO_D: usize = memory.data<f64>([2]);
+const EXPONENT_BIAS_D: usize = memory.data<i64>([1023]);
+const ONE_F: usize = memory.data<f32>([1]);
+const EXPONENT_BIAS_F: usize = memory.data<i32>([127]);
+
 // ---------------------------------------------------------------- float64 x 2
-const LN2_HI: f64 = 6.93147180369123816490e-1; // low 32 bits clear: k * LN2_HI is exact
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const INV_LN2: f64 = 1.44269504088896338700e0;
-const P1: f64 = 1.66666666666666019037e-1;
-const P2: f64 = -2.77777777770155933842e-3;
-const P3: f64 = 6.61375632143793436117e-5;
-const P4: f64 = -1.65339022054652515390e-6;
-const P5: f64 = 4.13813679705723846039e-8;
+const LN2_HI: usize = memory.data<f64>([6.93147180369123816490e-1]); // low 32 bits clear: k * LN2_HI is exact
+const LN2_LO: usize = memory.data<f64>([1.90821492927058770002e-10]);
+const INV_LN2: usize = memory.data<f64>([1.44269504088896338700e0]);
+const P1: usize = memory.data<f64>([1.66666666666666019037e-1]);
+const P2: usize = memory.data<f64>([-2.77777777770155933842e-3]);
+const P3: usize = memory.data<f64>([6.61375632143793436117e-5]);
+const P4: usize = memory.data<f64>([-1.65339022054652515390e-6]);
+const P5: usize = memory.data<f64>([4.13813679705723846039e-8]);
 // Beyond these the result is +inf or 0 anyway; clamping keeps k in the range the two-factor scaling covers.
-const EXP64_MAX: f64 = 710;
-const EXP64_MIN: f64 = -746;
+const EXP64_MAX: usize = memory.data<f64>([710]);
+const EXP64_MIN: usize = memory.data<f64>([-746]);
 // 1.5 * 2^52: adding it to an integer-valued double puts the integer in the low significand bits.
-const INT_MAGIC: f64 = 6755399441055744.0;
+const INT_MAGIC: usize = memory.data<f64>([6755399441055744.0]);
 
 /** 2^k for integer-valued doubles k in [-2044, 2046], as two exact factors returned by their product's use. */
 @inline
 function scaleByPowerOfTwo64(y: v128, k: v128): v128 {
-  const magic = f64x2.splat(INT_MAGIC);
+  const magic = f64k(INT_MAGIC);
   const ki = i64x2.sub(f64x2.add(k, magic), magic); // bit patterns: (k + magic) - magic = k as an integer
   const k1 = i64x2.shr_s(ki, 1);
   const k2 = i64x2.sub(ki, k1);
-  const bias = i64x2.splat(1023);
+  const bias = v128.load_splat<i64>(EXPONENT_BIAS_D);
   const s1 = i64x2.shl(i64x2.add(k1, bias), 52);
   const s2 = i64x2.shl(i64x2.add(k2, bias), 52);
   return f64x2.mul(f64x2.mul(y, s1), s2);
@@ -39,53 +48,53 @@ function scaleByPowerOfTwo64(y: v128, k: v128): v128 {
 /** e^x lane-wise for two doubles. */
 @inline
 export function exp64(x0: v128): v128 {
-  const x = f64x2.pmax(f64x2.pmin(x0, f64x2.splat(EXP64_MAX)), f64x2.splat(EXP64_MIN));
-  const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_LN2)));
-  const hi = f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI)));
-  const lo = f64x2.mul(k, f64x2.splat(LN2_LO));
+  const x = f64x2.pmax(f64x2.pmin(x0, f64k(EXP64_MAX)), f64k(EXP64_MIN));
+  const k = f64x2.nearest(f64x2.mul(x, f64k(INV_LN2)));
+  const hi = f64x2.sub(x, f64x2.mul(k, f64k(LN2_HI)));
+  const lo = f64x2.mul(k, f64k(LN2_LO));
   const r = f64x2.sub(hi, lo);
   const t = f64x2.mul(r, r);
-  let q = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
-  q = f64x2.add(f64x2.splat(P3), f64x2.mul(t, q));
-  q = f64x2.add(f64x2.splat(P2), f64x2.mul(t, q));
-  q = f64x2.add(f64x2.splat(P1), f64x2.mul(t, q));
+  let q = f64x2.add(f64k(P4), f64x2.mul(t, f64k(P5)));
+  q = f64x2.add(f64k(P3), f64x2.mul(t, q));
+  q = f64x2.add(f64k(P2), f64x2.mul(t, q));
+  q = f64x2.add(f64k(P1), f64x2.mul(t, q));
   const c = f64x2.sub(r, f64x2.mul(t, q));
-  const rc = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2), c));
-  const y = f64x2.sub(f64x2.splat(1), f64x2.sub(f64x2.sub(lo, rc), hi));
+  const rc = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64k(TWO_D), c));
+  const y = f64x2.sub(f64k(ONE_D), f64x2.sub(f64x2.sub(lo, rc), hi));
   // NaN in, NaN out: pmin/pmax keep a NaN first operand, and the arithmetic carries it.
   return scaleByPowerOfTwo64(y, k);
 }
 
 // ---------------------------------------------------------------- float32 x 4
-const LOG2E_F: f32 = 1.44269504088896341;
-const C1_F: f32 = 0.693359375; // 355/512: k * C1 is exact for the k that occur
-const C2_F: f32 = -2.12194440e-4;
-const Q0_F: f32 = 1.9875691500e-4;
-const Q1_F: f32 = 1.3981999507e-3;
-const Q2_F: f32 = 8.3334519073e-3;
-const Q3_F: f32 = 4.1665795894e-2;
-const Q4_F: f32 = 1.6666665459e-1;
-const Q5_F: f32 = 5.0000001201e-1;
-const EXP32_MAX: f32 = 89;
-const EXP32_MIN: f32 = -104;
+const LOG2E_F: usize = memory.data<f32>([1.44269504088896341]);
+const C1_F: usize = memory.data<f32>([0.693359375]); // 355/512: k * C1 is exact for the k that occur
+const C2_F: usize = memory.data<f32>([-2.12194440e-4]);
+const Q0_F: usize = memory.data<f32>([1.9875691500e-4]);
+const Q1_F: usize = memory.data<f32>([1.3981999507e-3]);
+const Q2_F: usize = memory.data<f32>([8.3334519073e-3]);
+const Q3_F: usize = memory.data<f32>([4.1665795894e-2]);
+const Q4_F: usize = memory.data<f32>([1.6666665459e-1]);
+const Q5_F: usize = memory.data<f32>([5.0000001201e-1]);
+const EXP32_MAX: usize = memory.data<f32>([89]);
+const EXP32_MIN: usize = memory.data<f32>([-104]);
 
 /** e^x lane-wise for four floats, in float32 arithmetic. */
 @inline
 export function exp32(x0: v128): v128 {
-  const x = f32x4.pmax(f32x4.pmin(x0, f32x4.splat(EXP32_MAX)), f32x4.splat(EXP32_MIN));
-  const k = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E_F)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32x4.splat(C1_F))), f32x4.mul(k, f32x4.splat(C2_F)));
+  const x = f32x4.pmax(f32x4.pmin(x0, f32k(EXP32_MAX)), f32k(EXP32_MIN));
+  const k = f32x4.nearest(f32x4.mul(x, f32k(LOG2E_F)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32k(C1_F))), f32x4.mul(k, f32k(C2_F)));
   const z = f32x4.mul(r, r);
-  let q = f32x4.add(f32x4.mul(f32x4.splat(Q0_F), r), f32x4.splat(Q1_F));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(Q2_F));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(Q3_F));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(Q4_F));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(Q5_F));
-  const y = f32x4.add(f32x4.add(f32x4.mul(q, z), r), f32x4.splat(1));
+  let q = f32x4.add(f32x4.mul(f32k(Q0_F), r), f32k(Q1_F));
+  q = f32x4.add(f32x4.mul(q, r), f32k(Q2_F));
+  q = f32x4.add(f32x4.mul(q, r), f32k(Q3_F));
+  q = f32x4.add(f32x4.mul(q, r), f32k(Q4_F));
+  q = f32x4.add(f32x4.mul(q, r), f32k(Q5_F));
+  const y = f32x4.add(f32x4.add(f32x4.mul(q, z), r), f32k(ONE_F));
   const ki = i32x4.trunc_sat_f32x4_s(k);
   const k1 = i32x4.shr_s(ki, 1);
   const k2 = i32x4.sub(ki, k1);
-  const bias = i32x4.splat(127);
+  const bias = v128.load_splat<i32>(EXPONENT_BIAS_F);
   const s1 = i32x4.shl(i32x4.add(k1, bias), 23);
   const s2 = i32x4.shl(i32x4.add(k2, bias), 23);
   return f32x4.mul(f32x4.mul(y, s1), s2);

@@ -15,81 +15,88 @@
  * a^2 ulp), which only matters where phi and Q are already negligible next to 1.
  */
 import { exp32, exp64 } from './exp';
+import { f32k, f64k } from './splat';
 
-const INV_SQRT_2PI_F: f32 = 0.3989422804014327;
-const MILLS_MAX_F: f32 = 14; // phi underflows beyond: clamping keeps N/D finite
-const N0_F: f32 = 1.2533141374588013;
-const N1_F: f32 = 1.1012734174728394;
-const N2_F: f32 = 0.46132922172546387;
-const N3_F: f32 = 0.10255695134401321;
-const N4_F: f32 = 0.010428182780742645;
-const D1_F: f32 = 1.6765741109848022;
-const D2_F: f32 = 1.2057946920394897;
-const D3_F: f32 = 0.47161155939102173;
-const D4_F: f32 = 0.10256320983171463;
-const D5_F: f32 = 0.010428066365420818;
+// Vector constants are data-segment addresses read by f32k / f64k (./splat.ts says why).
+const ONE_F: usize = memory.data<f32>([1]);
+const MINUS_HALF_F: usize = memory.data<f32>([-0.5]);
+const ONE_D: usize = memory.data<f64>([1]);
+const MINUS_HALF_D: usize = memory.data<f64>([-0.5]);
+
+const INV_SQRT_2PI_F: usize = memory.data<f32>([0.3989422804014327]);
+const MILLS_MAX_F: usize = memory.data<f32>([14]); // phi underflows beyond: clamping keeps N/D finite
+const N0_F: usize = memory.data<f32>([1.2533141374588013]);
+const N1_F: usize = memory.data<f32>([1.1012734174728394]);
+const N2_F: usize = memory.data<f32>([0.46132922172546387]);
+const N3_F: usize = memory.data<f32>([0.10255695134401321]);
+const N4_F: usize = memory.data<f32>([0.010428182780742645]);
+const D1_F: usize = memory.data<f32>([1.6765741109848022]);
+const D2_F: usize = memory.data<f32>([1.2057946920394897]);
+const D3_F: usize = memory.data<f32>([0.47161155939102173]);
+const D4_F: usize = memory.data<f32>([0.10256320983171463]);
+const D5_F: usize = memory.data<f32>([0.010428066365420818]);
 
 @inline
-function horner32(acc: v128, x: v128, c: f32): v128 {
-  return f32x4.add(f32x4.mul(acc, x), f32x4.splat(c));
+function horner32(acc: v128, x: v128, c: usize): v128 {
+  return f32x4.add(f32x4.mul(acc, x), f32k(c));
 }
 
 /** Stores GELU(h) at pg and, when pd != 0, GELU'(h) at pd, for four floats (float32 arithmetic). */
 @inline
 export function gelu32(h: v128, pg: usize, pd: usize): void {
   const a = f32x4.abs(h);
-  const phi = f32x4.mul(exp32(f32x4.mul(f32x4.mul(a, a), f32x4.splat(-0.5))), f32x4.splat(INV_SQRT_2PI_F));
-  const s = f32x4.pmin(a, f32x4.splat(MILLS_MAX_F));
-  let n = horner32(f32x4.splat(N4_F), s, N3_F);
+  const phi = f32x4.mul(exp32(f32x4.mul(f32x4.mul(a, a), f32k(MINUS_HALF_F))), f32k(INV_SQRT_2PI_F));
+  const s = f32x4.pmin(a, f32k(MILLS_MAX_F));
+  let n = horner32(f32k(N4_F), s, N3_F);
   n = horner32(n, s, N2_F);
   n = horner32(n, s, N1_F);
   n = horner32(n, s, N0_F);
-  let d = horner32(f32x4.splat(D5_F), s, D4_F);
+  let d = horner32(f32k(D5_F), s, D4_F);
   d = horner32(d, s, D3_F);
   d = horner32(d, s, D2_F);
   d = horner32(d, s, D1_F);
-  d = horner32(d, s, 1);
+  d = horner32(d, s, ONE_F);
   const q = f32x4.mul(phi, f32x4.div(n, d));
-  const cdf = v128.bitselect(f32x4.sub(f32x4.splat(1), q), q, f32x4.gt(h, f32x4.splat(0)));
+  const cdf = v128.bitselect(f32x4.sub(f32k(ONE_F), q), q, f32x4.gt(h, v128.splat<f32>(0)));
   v128.store(pg, f32x4.mul(h, cdf));
   if (pd != 0) v128.store(pd, f32x4.add(cdf, f32x4.mul(h, phi)));
 }
 
-const INV_SQRT_2PI_D: f64 = 0.3989422804014327;
-const MILLS_MAX_D: f64 = 40;
-const N0_D: f64 = 1.2533141373155001;
-const N1_D: f64 = 1.9499482566965265;
-const N2_D: f64 = 1.5001848795583412;
-const N3_D: f64 = 0.7332522485043822;
-const N4_D: f64 = 0.2485115154790092;
-const N5_D: f64 = 0.060324912572303116;
-const N6_D: f64 = 0.01048842565950286;
-const N7_D: f64 = 0.001264012128336973;
-const N8_D: f64 = 9.656727158378451e-05;
-const N9_D: f64 = 3.617084928436918e-06;
-const D1_D: f64 = 2.3537181691854725;
-const D2_D: f64 = 2.5749697414242236;
-const D3_D: f64 = 1.7286816851420335;
-const D4_D: f64 = 0.7910855203808486;
-const D5_D: f64 = 0.25880679662787315;
-const D6_D: f64 = 0.061581690883255116;
-const D7_D: f64 = 0.010584992922078755;
-const D8_D: f64 = 0.0012676292134210772;
-const D9_D: f64 = 9.656727158216921e-05;
-const D10_D: f64 = 3.6170849284444674e-06;
+const INV_SQRT_2PI_D: usize = memory.data<f64>([0.3989422804014327]);
+const MILLS_MAX_D: usize = memory.data<f64>([40]);
+const N0_D: usize = memory.data<f64>([1.2533141373155001]);
+const N1_D: usize = memory.data<f64>([1.9499482566965265]);
+const N2_D: usize = memory.data<f64>([1.5001848795583412]);
+const N3_D: usize = memory.data<f64>([0.7332522485043822]);
+const N4_D: usize = memory.data<f64>([0.2485115154790092]);
+const N5_D: usize = memory.data<f64>([0.060324912572303116]);
+const N6_D: usize = memory.data<f64>([0.01048842565950286]);
+const N7_D: usize = memory.data<f64>([0.001264012128336973]);
+const N8_D: usize = memory.data<f64>([9.656727158378451e-05]);
+const N9_D: usize = memory.data<f64>([3.617084928436918e-06]);
+const D1_D: usize = memory.data<f64>([2.3537181691854725]);
+const D2_D: usize = memory.data<f64>([2.5749697414242236]);
+const D3_D: usize = memory.data<f64>([1.7286816851420335]);
+const D4_D: usize = memory.data<f64>([0.7910855203808486]);
+const D5_D: usize = memory.data<f64>([0.25880679662787315]);
+const D6_D: usize = memory.data<f64>([0.061581690883255116]);
+const D7_D: usize = memory.data<f64>([0.010584992922078755]);
+const D8_D: usize = memory.data<f64>([0.0012676292134210772]);
+const D9_D: usize = memory.data<f64>([9.656727158216921e-05]);
+const D10_D: usize = memory.data<f64>([3.6170849284444674e-06]);
 
 @inline
-function horner64(acc: v128, x: v128, c: f64): v128 {
-  return f64x2.add(f64x2.mul(acc, x), f64x2.splat(c));
+function horner64(acc: v128, x: v128, c: usize): v128 {
+  return f64x2.add(f64x2.mul(acc, x), f64k(c));
 }
 
 /** Stores GELU(h) at pg and, when pd != 0, GELU'(h) at pd, for two doubles. */
 @inline
 export function gelu64(h: v128, pg: usize, pd: usize): void {
   const a = f64x2.abs(h);
-  const phi = f64x2.mul(exp64(f64x2.mul(f64x2.mul(a, a), f64x2.splat(-0.5))), f64x2.splat(INV_SQRT_2PI_D));
-  const s = f64x2.pmin(a, f64x2.splat(MILLS_MAX_D));
-  let n = horner64(f64x2.splat(N9_D), s, N8_D);
+  const phi = f64x2.mul(exp64(f64x2.mul(f64x2.mul(a, a), f64k(MINUS_HALF_D))), f64k(INV_SQRT_2PI_D));
+  const s = f64x2.pmin(a, f64k(MILLS_MAX_D));
+  let n = horner64(f64k(N9_D), s, N8_D);
   n = horner64(n, s, N7_D);
   n = horner64(n, s, N6_D);
   n = horner64(n, s, N5_D);
@@ -98,7 +105,7 @@ export function gelu64(h: v128, pg: usize, pd: usize): void {
   n = horner64(n, s, N2_D);
   n = horner64(n, s, N1_D);
   n = horner64(n, s, N0_D);
-  let d = horner64(f64x2.splat(D10_D), s, D9_D);
+  let d = horner64(f64k(D10_D), s, D9_D);
   d = horner64(d, s, D8_D);
   d = horner64(d, s, D7_D);
   d = horner64(d, s, D6_D);
@@ -107,9 +114,9 @@ export function gelu64(h: v128, pg: usize, pd: usize): void {
   d = horner64(d, s, D3_D);
   d = horner64(d, s, D2_D);
   d = horner64(d, s, D1_D);
-  d = horner64(d, s, 1);
+  d = horner64(d, s, ONE_D);
   const q = f64x2.mul(phi, f64x2.div(n, d));
-  const cdf = v128.bitselect(f64x2.sub(f64x2.splat(1), q), q, f64x2.gt(h, f64x2.splat(0)));
+  const cdf = v128.bitselect(f64x2.sub(f64k(ONE_D), q), q, f64x2.gt(h, v128.splat<f64>(0)));
   v128.store(pg, f64x2.mul(h, cdf));
   if (pd != 0) v128.store(pd, f64x2.add(cdf, f64x2.mul(h, phi)));
 }
