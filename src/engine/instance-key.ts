@@ -28,6 +28,8 @@ export interface KeyComponents {
    * differ only here must not share a key. Absent when nothing is declared.
    */
   outputs?: string[];
+  /** Sharded stages (shards.ts): the phase and the shard's value. Absent otherwise. */
+  shard?: Json;
 }
 
 export function keyOf(components: KeyComponents): string {

@@ -14,6 +14,7 @@ import { expandMatrix, instanceName, type MatrixPoint } from './matrix.ts';
 import { deepMerge, isPlainObject } from './profiles.ts';
 import type { Project, RawDep, RawStage } from './project.ts';
 import { matchSelector, parseSelector } from './selectors.ts';
+import { expandShards, type ShardRole } from './shards.ts';
 import type { FieldPath } from './yaml-source.ts';
 
 export interface DepSpec {
@@ -37,6 +38,8 @@ export interface Instance {
   deps: DepSpec[];
   /** cmd stages: argv with vars/matrix/params resolved; ${deps.*} and ${out} still written out. */
   command: string[] | null;
+  /** Set in a sharded stage (shards.ts): the phase and shard this instance runs; the merge keeps the stage's name. */
+  shard?: ShardRole;
 }
 
 export interface StagePlan {
@@ -215,7 +218,24 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
     }
   }
 
-  const ordered = topologicalOrder(project, instances, byName);
+  // Sharded stages: each instance becomes its shards plus a merge under its own name (shards.ts). The
+  // shards are not in their stage's instance list, so selectors downstream see the merges only.
+  const expanded: Instance[] = [];
+  for (const inst of instances) {
+    const spec = raw.stages[inst.stage]!.shard;
+    if (spec) {
+      if (!raw.stages[inst.stage]!.uses) {
+        throw src.errorAt(['stages', inst.stage, 'shard'], { title: `cmd stage \`${inst.stage}\` cannot be sharded`, expected: 'shard: on a stage with uses: (a module exporting run and merge)', found: 'a cmd stage' });
+      }
+      for (const s of expandShards(inst, spec, src)) {
+        expanded.push(s);
+        byName.set(s.name, s);
+      }
+    }
+    expanded.push(inst);
+  }
+
+  const ordered = topologicalOrder(project, expanded, byName);
   return { root, profile, stages, instances: ordered, byName, project };
 }
 

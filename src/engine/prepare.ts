@@ -13,7 +13,8 @@ import { paramsValidator, pointerToPath } from './pipeline-schema.ts';
 import type { Instance, Plan, StagePlan } from './plan.ts';
 import { sha256OfJson } from './sha256.ts';
 import type { StageDefinition } from './stage.ts';
-import { importStageModule } from './stage-modules.ts';
+import { checkShardPhases, importStageModule } from './stage-modules.ts';
+import { phaseParams, shardKeyComponent } from './shards.ts';
 import type { FieldPath } from './yaml-source.ts';
 
 export interface PreparedInstance {
@@ -52,6 +53,7 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
       if (!def) {
         def = await importStageModule(plan.root, stage.module!, sha256OfJson(closure));
         definitions.set(stage.name, def);
+        checkShardPhases(def, stage.module!, plan.project.raw.stages[stage.name]?.shard);
         try {
           validators.set(stage.name, paramsValidator(def.params));
         } catch (e) {
@@ -69,12 +71,20 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
         }
       }
     }
+    params = phaseParams(params, inst.shard);
     const fixed: Omit<KeyComponents, 'inputs'> = { format: KEY_FORMAT, code: closure.files, packages: closure.packages, params, compute };
     if (inst.command) fixed.command = inst.command;
-    if (stage.outputs.length) fixed.outputs = [...stage.outputs].sort();
+    const declared = declaredOutputs(inst, stage);
+    if (declared.length) fixed.outputs = [...declared].sort();
+    if (inst.shard) fixed.shard = shardKeyComponent(inst.shard);
     byName.set(inst.name, { instance: inst, stage, params, fixed });
   }
   return { plan, byName, closures };
+}
+
+/** Declared `outputs:` bind what the stage's instance produces: the merge of a sharded stage, not its shards. */
+export function declaredOutputs(inst: Instance, stage: StagePlan): string[] {
+  return inst.shard && inst.shard.phase !== 'merge' ? [] : stage.outputs;
 }
 
 function paramsError(plan: Plan, inst: Instance, stage: StagePlan, validate: ValidateFunction, params: unknown): GrokpipeError {

@@ -30,6 +30,14 @@ export interface RawStage {
   timeout?: string;
   /** What one instance needs from a cluster scheduler (executor-config.ts); never keyed. */
   resources?: RawResources;
+  shard?: RawShard;
+}
+
+/** `shard:` of a stage (see shards.ts). */
+export interface RawShard {
+  axis: string;
+  count: string;
+  barrier?: boolean;
 }
 
 export interface RawResources {

@@ -26,7 +26,7 @@ import { StageOutput } from './stage-output.ts';
 import type { Executor } from './executor.ts';
 import { localExecutor } from './local-executor.ts';
 import { closureChanges } from './closure-drift.ts';
-import { rngSeedFor } from './rng-seed.ts';
+import { shardRequest } from './shard-request.ts';
 import { collectOutputs, commandArgv, inputSpecs } from './stage-io.ts';
 import { openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
 
@@ -225,7 +225,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       const inputs = inputSpecs(prepared, p.instance, (u) => instanceDir(root, u), (u) => outputsOf.get(u)!);
       let result: RunResult;
       if (p.stage.kind === 'module') {
-        const request = { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, outDir, rngSeed: rngSeedFor(p.params) } as const;
+        const request = { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, outDir, ...shardRequest(p) } as const;
         result = await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'module', request }, outDir }, events, stop.signal);
       } else {
         const argv = commandArgv(p.instance.command!, inputs, outDir);

@@ -8,7 +8,7 @@ import type { Json } from '../core/canonical-json.ts';
 import { listFiles } from './fs-atomic.ts';
 import { stringify } from './interpolate.ts';
 import type { Instance } from './plan.ts';
-import type { Prepared, PreparedInstance } from './prepare.ts';
+import { declaredOutputs, type Prepared, type PreparedInstance } from './prepare.ts';
 import { sha256OfFile } from './sha256.ts';
 import type { InputSpec } from './worker-protocol.ts';
 import { CLOSE, OPEN } from './yaml-source.ts';
@@ -68,7 +68,7 @@ export function collectOutputs(outDir: string, p: PreparedInstance): Record<stri
   const { files, special } = listFiles(outDir);
   if (special.length) return `the stage wrote ${special[0]}, which is not a regular file (symlinks and devices are not outputs); write a regular file instead`;
   if (files.includes(MANIFEST)) return `the stage wrote ${MANIFEST} at the top of its folder, a name the engine reserves; write it under another name`;
-  const missing = p.stage.outputs.filter((f) => !files.includes(f));
+  const missing = declaredOutputs(p.instance, p.stage).filter((f) => !files.includes(f));
   if (missing.length) return `the stage did not write its declared output${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
   const out: Record<string, string> = {};
   for (const f of files) out[f] = sha256OfFile(join(outDir, f));

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GrokpipeError } from './errors.ts';
+import type { RawShard } from './project.ts';
 import type { StageDefinition } from './stage.ts';
 
 export async function importStageModule(root: string, modulePath: string, digest: string): Promise<StageDefinition> {
@@ -37,7 +38,7 @@ export function checkDefinition(def: unknown, modulePath: string): StageDefiniti
           ? 'a compute field that is not a function'
           : d.estimate !== undefined && typeof d.estimate !== 'function'
             ? 'an estimate field that is not a function'
-            : null;
+            : (['barrier', 'finish', 'merge'] as const).filter((k) => d[k] !== undefined && typeof d[k] !== 'function').map((k) => `a ${k} field that is not a function`)[0] ?? null;
   if (problem) {
     throw new GrokpipeError({
       title: `\`${modulePath}\` is not a stage module`,
@@ -48,4 +49,24 @@ export function checkDefinition(def: unknown, modulePath: string): StageDefiniti
     });
   }
   return d as StageDefinition;
+}
+
+/**
+ * A sharded stage's module must export the phases its `shard:` declares: merge always, barrier and
+ * finish with `barrier: true`; and a module with barrier and finish must be declared with a barrier
+ * (otherwise its shards would be merged before they are finished).
+ */
+export function checkShardPhases(def: StageDefinition, modulePath: string, shard: RawShard | undefined): void {
+  const has = (k: 'barrier' | 'finish' | 'merge') => typeof def[k] === 'function';
+  const fail = (found: string, expected: string, hint: string) => {
+    throw new GrokpipeError({ title: `\`${modulePath}\` does not fit the stage's \`shard:\``, file: modulePath, expected, found, hint });
+  };
+  if (!shard) return;
+  if (!has('merge')) fail('no merge(ctx) export', 'a sharded stage module exporting run(ctx) for one shard and merge(ctx) to assemble the shards', 'see docs/pipeline.md, "Shards"');
+  if (shard.barrier === true && (!has('barrier') || !has('finish'))) {
+    fail(`shard.barrier is true but the module exports ${has('barrier') ? 'no finish(ctx)' : has('finish') ? 'no barrier(ctx)' : 'neither barrier(ctx) nor finish(ctx)'}`, 'barrier(ctx) and finish(ctx) exports when shard.barrier is true', 'export both, or remove barrier: true from the stage\'s shard:');
+  }
+  if (shard.barrier !== true && (has('barrier') || has('finish'))) {
+    fail(`the module exports ${has('barrier') && has('finish') ? 'barrier and finish' : has('barrier') ? 'barrier' : 'finish'} but the stage's shard: has no barrier: true`, 'barrier: true in the stage\'s shard: when the module couples its shards', 'add barrier: true to shard: in pipeline.yaml (or drop the exports)');
+  }
 }

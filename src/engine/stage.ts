@@ -70,6 +70,25 @@ export interface StageContext<P = Record<string, unknown>> {
   progress(p: Progress): void;
   /** Aborted when the run is interrupted (Ctrl-C); long loops should check it. */
   signal: AbortSignal;
+  /** Set when the stage is sharded (pipeline.yaml `shard:`): which phase runs, for which shard. */
+  shard?: ShardContext;
+}
+
+/** The phases of a sharded stage (docs/pipeline.md, "Shards"). */
+export type ShardPhase = 'run' | 'barrier' | 'finish' | 'merge';
+
+export interface ShardContext {
+  /** The shard axis, e.g. "seed". */
+  axis: string;
+  phase: ShardPhase;
+  /** run, finish: this shard's value on the axis (0 .. count-1). */
+  value?: number;
+  /** barrier: every shard's run outputs; merge: every shard's final outputs; in shard order. */
+  shards?: InputRef[];
+  /** finish: this shard's run outputs. */
+  run?: InputRef;
+  /** finish: the barrier's outputs. */
+  barrier?: InputRef;
 }
 
 export interface StageDefinition<P = Record<string, unknown>> {
@@ -81,7 +100,14 @@ export interface StageDefinition<P = Record<string, unknown>> {
    * "kernels/1/float32". It enters the key. Evaluated in the engine's process, per instance.
    */
   compute?: (params: P) => string | Promise<string>;
+  /** The whole instance; in a sharded stage, one shard (ctx.shard.value; params without the count). */
   run(ctx: StageContext<P>): Promise<void> | void;
+  /** Sharded with a barrier: a fan-in over the shards' run outputs that writes what couples them. */
+  barrier?(ctx: StageContext<P>): Promise<void> | void;
+  /** Sharded with a barrier: continues one shard to what the barrier wrote (a no-op copy when already there). */
+  finish?(ctx: StageContext<P>): Promise<void> | void;
+  /** Sharded: assembles the instance's outputs from every shard's final outputs (ctx.shard.shards). */
+  merge?(ctx: StageContext<P>): Promise<void> | void;
   /**
    * How long one run of an instance with these params is expected to take on one core, for
    * `grokpipe plan` before anything is measured. `basis` says where the figure comes from (e.g.

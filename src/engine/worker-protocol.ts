@@ -1,6 +1,6 @@
 /** Messages between the engine and a stage's child process (JSON over the IPC channel). */
 import type { Json } from '../core/canonical-json.ts';
-import type { MatrixValue, Progress } from './stage.ts';
+import type { MatrixValue, Progress, ShardPhase } from './stage.ts';
 
 export interface InputSpec {
   instance: string;
@@ -22,6 +22,8 @@ export interface RunRequest {
   inputs: Record<string, InputSpec | InputSpec[]>;
   outDir: string;
   rngSeed: string;
+  /** Sharded stages: the phase to run and the shard's value (null for the barrier and the merge). */
+  shard?: { axis: string; phase: ShardPhase; value: number | null };
 }
 
 export type WorkerMessage =

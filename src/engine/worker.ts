@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from './seeded-random.ts';
-import type { InputRef, StageContext, StageDefinition } from './stage.ts';
+import { BARRIER_DEP, RUN_DEP, SHARDS_DEP } from './shards.ts';
+import type { InputRef, ShardContext, StageContext, StageDefinition } from './stage.ts';
 import type { InputSpec, ParentMessage, RunRequest, WorkerMessage } from './worker-protocol.ts';
 
 function send(msg: WorkerMessage): Promise<void> {
@@ -49,6 +50,10 @@ async function run(req: RunRequest): Promise<void> {
   const def = mod.default;
   const inputs: StageContext['inputs'] = {};
   for (const [name, spec] of Object.entries(req.inputs)) inputs[name] = Array.isArray(spec) ? spec.map(inputRef) : inputRef(spec);
+  const shard = req.shard ? shardContext(req.shard, inputs) : undefined;
+  const phase = req.shard?.phase ?? 'run';
+  const fn = def[phase];
+  if (typeof fn !== 'function') throw new Error(`${req.module} has no ${phase}(ctx) export, which its sharded stage needs`);
   let lastProgress = 0;
   const ctx: StageContext = {
     instance: req.instance,
@@ -67,8 +72,27 @@ async function run(req: RunRequest): Promise<void> {
       void send({ type: 'progress', progress: { done: p.done, total: p.total, phase: p.phase, detail: p.detail } });
     },
     signal: controller.signal,
+    ...(shard ? { shard } : {}),
   };
-  await def.run(ctx);
+  await fn.call(def, ctx);
+}
+
+/** ctx.shard from the request; the engine's phase dependencies (@shards, @run, @barrier) move out of ctx.inputs. */
+function shardContext(req: NonNullable<RunRequest['shard']>, inputs: StageContext['inputs']): ShardContext {
+  const take = (name: string) => {
+    const v = inputs[name];
+    delete inputs[name];
+    return v;
+  };
+  const shards = take(SHARDS_DEP);
+  const run = take(RUN_DEP);
+  const barrier = take(BARRIER_DEP);
+  const ctx: ShardContext = { axis: req.axis, phase: req.phase };
+  if (req.value !== null) ctx.value = req.value;
+  if (shards) ctx.shards = Array.isArray(shards) ? shards : [shards];
+  if (run && !Array.isArray(run)) ctx.run = run;
+  if (barrier && !Array.isArray(barrier)) ctx.barrier = barrier;
+  return ctx;
 }
 
 // The engine is gone (killed): nobody can store the outputs, so stop instead of running on as an orphan,
