@@ -2,7 +2,10 @@
  * The CLI as a function: `runCli(argv, io)` returns the exit code (0 success, 1 a stage or check
  * failed, 2 bad input or refused). bin/grokpipe.js calls it through main.ts; tests call it in-process.
  */
+import { doingOf } from '../engine/crash-context.ts';
 import { EXIT_BAD_INPUT, isGrokpipeError } from '../engine/errors.ts';
+import { faultCode, faultError } from '../engine/fs-faults.ts';
+import { reportCrash } from './crash-report.ts';
 import type { CliIo } from './io.ts';
 
 export const USAGE = `grokpipe: a content-hashed DAG build tool for reproducible research
@@ -61,6 +64,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err.write(`${e.format()}\n`);
       return e.exitCode;
     }
-    throw e;
+    // A full disk, a read-only folder, too many open files: the machine's fault, said plainly.
+    if (faultCode(e)) {
+      const err = faultError(e, `grokpipe ${verb}${doingOf(e) ? ` (${doingOf(e)})` : ''}`);
+      io.err.write(`${err.format()}\n`);
+      return err.exitCode;
+    }
+    // Anything else is a bug: no stack trace for the user, a crash log for the report.
+    return reportCrash(e, { argv, cwd: io.cwd, err: io.err });
   }
 }

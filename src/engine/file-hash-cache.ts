@@ -8,7 +8,7 @@
  * file we touch) and never persist an entry whose ctime is not strictly older than that, so such
  * entries are re-hashed next time. No wall clock is involved.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ScannedImport } from './import-scan.ts';
 import { sha256OfFile } from './sha256.ts';
@@ -32,7 +32,12 @@ export class FileHashCache {
   /** Hashes computed (files read) in this process, for benchmarks and tests. */
   hashedCount = 0;
 
-  constructor(root: string, options: { persistent?: boolean } = {}) {
+  /**
+   * `persistent: false`: neither read nor written. `readOnly`: read, never written (a dry run writes
+   * nothing). Otherwise read and written, best-effort: on a read-only checkout or a full disk the cache
+   * is only read, since it is only a cache.
+   */
+  constructor(root: string, options: { persistent?: boolean; readOnly?: boolean } = {}) {
     this.root = root;
     const dir = join(root, '.grokpipe', 'cache');
     this.file = join(dir, 'files.json');
@@ -40,10 +45,19 @@ export class FileHashCache {
       this.clockNs = 0n;
       return;
     }
-    mkdirSync(dir, { recursive: true });
-    const probe = join(dir, 'clock');
-    writeFileSync(probe, '');
-    this.clockNs = statSync(probe, { bigint: true }).mtimeNs;
+    let clock = 0n;
+    if (!options.readOnly) {
+      try {
+        mkdirSync(dir, { recursive: true });
+        const probe = join(dir, 'clock');
+        writeFileSync(probe, '');
+        clock = statSync(probe, { bigint: true }).mtimeNs;
+      } catch {
+        // Not writable (read-only checkout, full disk): use the cache read-only.
+      }
+    }
+    // clockNs 0 means "never save".
+    this.clockNs = clock;
     try {
       const data = JSON.parse(readFileSync(this.file, 'utf8')) as { format: number; entries: Record<string, Entry> };
       if (data.format === FORMAT) this.entries = new Map(Object.entries(data.entries));
@@ -98,8 +112,13 @@ export class FileHashCache {
       if (ctime < this.clockNs) keep[k] = e;
     }
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: keep }));
-    renameSync(tmp, this.file);
+    try {
+      writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: keep }));
+      renameSync(tmp, this.file);
+    } catch {
+      // Best-effort: a cache that cannot be saved (full disk, read-only) costs re-hashing next time, no more.
+      rmSync(tmp, { force: true });
+    }
     this.dirty = false;
   }
 }

@@ -99,7 +99,7 @@ export function defaultJobs(): number {
 export async function repro(root: string, options: ReproOptions = {}): Promise<ReproResult> {
   const t0 = performance.now();
   const reporter = options.reporter ?? silentReporter;
-  const ws = await openWorkspace(root, options);
+  const ws = await openWorkspace(root, { ...options, readOnly: options.readOnly || options.dryRun });
   const jobs = Math.max(1, options.jobs ?? defaultJobs());
 
   if (options.dryRun) {

@@ -20,6 +20,8 @@ export interface OpenOptions {
    * benchmarks (the naive peer) and for suspicion of a filesystem with unreliable timestamps.
    */
   hashCache?: boolean;
+  /** Write nothing at all, not even the hash cache (repro --dry-run). */
+  readOnly?: boolean;
 }
 
 export interface Workspace {
@@ -38,7 +40,7 @@ export async function openWorkspace(root: string, options: OpenOptions = {}): Pr
   const plan = buildPlan(project, { profile: options.profile, set: options.set });
   const selected = selectTargets(plan, options.targets ?? []);
   const lock = readLock(root);
-  const cache = new FileHashCache(root, { persistent: options.hashCache !== false });
+  const cache = new FileHashCache(root, { persistent: options.hashCache !== false, readOnly: options.readOnly });
   const prepared = await prepare(plan, selected, cache);
   return { root, project, plan, selected, prepared, cache, store: new ObjectStore(root), lock };
 }

@@ -6,7 +6,7 @@
  * indicators. Before parsing we rewrite every `${expr}` to `$⦃expr⦄` (U+2983/U+2984, one UTF-16 unit
  * each, so every offset is unchanged); the interpolator reads that form and messages print `${expr}`.
  */
-import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import YAML, { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, visit, type Alias, type Document, type Node } from 'yaml';
 import { GrokpipeError, type ErrorDetails } from './errors.ts';
 
 export const OPEN = '$\u2983';
@@ -21,6 +21,20 @@ export function protectExpressions(text: string): string {
 /** Turns the protected form back into what the user wrote, for messages. */
 export function showExpressions(s: string): string {
   return s.split(OPEN).join('${').split(CLOSE).join('}');
+}
+
+/** Nodes an alias may expand to, in all, before a document is refused (yaml's maxAliasCount). */
+const ALIAS_LIMIT = 1000;
+
+function firstAlias(doc: Document.Parsed): Alias | null {
+  let found: Alias | null = null;
+  visit(doc, {
+    Alias(_key, node) {
+      if (isAlias(node)) found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 export type FieldPath = ReadonlyArray<string | number>;
@@ -72,7 +86,26 @@ export class YamlSource {
 
   /** The plain JavaScript value of the document (expressions still in protected form). */
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 });
+    try {
+      return this.doc.toJS({ maxAliasCount: ALIAS_LIMIT });
+    } catch (e) {
+      // The yaml library refuses a document whose aliases would expand too far (a "billion laughs" bomb)
+      // with a ReferenceError that carries no position: point at the first alias instead.
+      if (!/alias/i.test((e as Error).message)) throw e;
+      const first = firstAlias(this.doc);
+      const pos = first?.range ? this.lines.linePos(first.range[0]) : { line: 1, col: 1 };
+      throw new GrokpipeError({
+        title: `${this.file} expands aliases too far (a YAML alias bomb?)`,
+        file: this.file,
+        line: pos.line,
+        column: pos.col,
+        span: first?.range ? Math.max(1, first.range[1] - first.range[0]) : 1,
+        sourceLine: this.sourceLines[pos.line - 1],
+        expected: `aliases (*name) that expand to at most ${ALIAS_LIMIT} nodes in all`,
+        found: `${(e as Error).message.split('\n')[0]}`,
+        hint: 'write the values out, or use vars: and ${vars.name} instead of nested anchors and aliases',
+      });
+    }
   }
 
   /**
