@@ -51,7 +51,7 @@ export function computeIdentity(params: TrainParams): Promise<string> {
  * For `grokpipe plan`: every seed trained to `steps` when the stage knows them (a fork point), otherwise
  * to where the cell is expected to stop (cost-model.ts: the published T_grok tables, or the budget).
  */
-export function estimateTraining(params: TrainParams & { rho?: number }, steps?: number): { seconds: number; basis: string } {
+export function estimateTraining(params: TrainParams & { rho?: number; arm?: string }, steps?: number): { seconds: number; basis: string } {
   const stop = steps === undefined ? expectedSteps(params) : { steps, basis: 'the fork point' };
   return trainingSeconds({ model: params.model, p: params.p, precision: params.precision, seeds: params.seeds, steps: stop.steps, stepsBasis: stop.basis });
 }

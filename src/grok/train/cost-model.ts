@@ -47,12 +47,42 @@ export function seedStepsPerSecond(model: Rate['model'], p: number, precision: R
 }
 
 /**
- * Where a cell is expected to stop: its slowest seed's T_grok, taken as TAIL x the published median
- * T_grok of that cell (the paper's tables, SPEC 7.2: medians over 12 seeds), never beyond the budget.
- * TAIL is an assumption, not a measurement: the slowest of 12 seeds at about twice the median.
- * Cells the tables do not list (dose, grid, audit, fork arms) are estimated at their budget.
+ * Where a cell is expected to stop: at its slowest seed's T_grok (the stopping rule waits for every seed),
+ * taken as tail(seeds) x the median T_grok, never beyond the budget. The medians are the paper's
+ * (SPEC 7.2, medians over 12 seeds); cells the tables do not list follow the paper's own laws:
+ *   - the dose law (SPEC 5.2, Table 1): ln T = c + alpha ||W||, so at a held norm rho w_c a CE cell of
+ *     the MLP takes T_baseline x exp(alpha (rho - 1) w_c), with alpha per modulus as published;
+ *   - a temperature tau > 1 shortens it as the published tau sweep at rho 1.15 does (nearest modulus);
+ *   - moduli other than 59 and 97 take T_baseline, T_free and w_c interpolated as powers of p;
+ *   - the same-state arms stop at the fork (800) plus their published median delay.
+ * tail(n) is an assumption, not a measurement: seeds' ln T_grok spread with a standard deviation of 0.4,
+ * so the slowest of n seeds sits exp(0.4 E[max of n standard normals]) above the median (1.25 for 2
+ * seeds, 1.92 for 12). Where nothing applies (the float64 audit at rho 1.25, which the paper reports
+ * as not grokked by 60k) the estimate is the budget.
  */
-export const TAIL = 2;
+const LOG_SD = 0.4;
+
+/** E[max of n standard normal draws] (Blom's approximation): 0 for 1, 0.56 for 2, 1.63 for 12. */
+function expectedMaxNormal(n: number): number {
+  if (n <= 1) return 0;
+  const q = (n - 0.375) / (n + 0.25);
+  // Inverse normal CDF (Acklam's rational approximation, central and upper regions suffice here).
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  if (q > 0.97575) {
+    const t = Math.sqrt(-2 * Math.log(1 - q));
+    return -(((((c[0]! * t + c[1]!) * t + c[2]!) * t + c[3]!) * t + c[4]!) * t + c[5]!) / ((((d[0]! * t + d[1]!) * t + d[2]!) * t + d[3]!) * t + 1);
+  }
+  const r = q - 0.5;
+  const r2 = r * r;
+  return ((((((a[0]! * r2 + a[1]!) * r2 + a[2]!) * r2 + a[3]!) * r2 + a[4]!) * r2 + a[5]!) * r) / (((((b[0]! * r2 + b[1]!) * r2 + b[2]!) * r2 + b[3]!) * r2 + b[4]!) * r2 + 1);
+}
+
+export function tail(seeds: number): number {
+  return Math.exp(LOG_SD * expectedMaxNormal(seeds));
+}
 
 interface PublishedCell {
   model: 'mlp' | 'transformer';
@@ -78,14 +108,77 @@ export const PUBLISHED_T_GROK: readonly PublishedCell[] = [
   ...cells('transformer', 'ce', 59, [[null, 1, 7325], [1, 1, 1238], [1.15, 1, 16112], [1.15, 1.15, 9525], [1.15, 1.3, 6525], [1.15, 1.5, 4712], [1.15, 1.7, 3462]]),
 ];
 
-/** The expected stopping step of a cell, and why; the budget where the tables have nothing. */
-export function expectedSteps(cell: { model?: 'mlp' | 'transformer'; loss?: 'ce' | 'mse'; p: number; rho?: number; tau?: number; budget: number }): { steps: number; basis: string } {
-  const hit = PUBLISHED_T_GROK.find(
-    (c) => c.model === (cell.model ?? 'mlp') && c.loss === (cell.loss ?? 'ce') && c.p === cell.p && c.rho === (cell.rho ?? null) && Math.abs(c.tau - (cell.tau ?? 1)) < 1e-9,
-  );
-  if (!hit) return { steps: cell.budget, basis: 'the budget' };
-  const steps = Math.min(cell.budget, TAIL * hit.medianTGrok);
-  return { steps, basis: steps === cell.budget ? 'the budget' : `${TAIL} x the published median T_grok ${hit.medianTGrok}` };
+/** SPEC 7.2 (Table 1): the dose law's slope per unit of held norm, per modulus. */
+export const DOSE_ALPHA: Readonly<Record<number, number>> = { 43: 0.173, 59: 0.14, 67: 0.126, 97: 0.094, 113: 0.087 };
+/** SPEC 7.2: the CE free control's w_c at the two moduli the paper tabulates. */
+const CE_WC: Readonly<Record<number, number>> = { 59: 54.49, 97: 65.85 };
+/** SPEC 7.2, same-state forks: median delay after the fork (t = 800) per arm, p = 59 | p = 97. */
+export const FORK_ARM_DELAY: Readonly<Record<string, Record<number, number>>> = {
+  lowered: { 59: 1525, 97: 1338 },
+  free: { 59: 4225, 97: 1950 },
+  same: { 59: 7200, 97: 6600 },
+  raised: { 59: 24162, 97: 21600 },
+};
+const FORK_STEP = 800;
+
+/** y at p from its values at 59 and 97, as a power of p (inter- and extrapolated). */
+function powerInP(p: number, at: Readonly<Record<number, number>>): number {
+  const [y59, y97] = [at[59]!, at[97]!];
+  if (p === 59) return y59;
+  if (p === 97) return y97;
+  const power = Math.log(y97 / y59) / Math.log(97 / 59);
+  return y59 * (p / 59) ** power;
+}
+
+function published(model: string, loss: string, p: number, rho: number | null, tau: number): number | undefined {
+  return PUBLISHED_T_GROK.find((c) => c.model === model && c.loss === loss && c.p === p && c.rho === rho && Math.abs(c.tau - tau) < 1e-9)?.medianTGrok;
+}
+
+export interface CellShape {
+  model?: 'mlp' | 'transformer';
+  loss?: 'ce' | 'mse';
+  precision?: 'f32' | 'f64';
+  p: number;
+  /** Absent: the free control. */
+  rho?: number;
+  tau?: number;
+  /** A same-state fork arm. */
+  arm?: string;
+  seeds: number;
+  budget: number;
+}
+
+/** The median T_grok the cell is expected to have, and the rule that gave it; null when none applies. */
+export function medianTGrok(c: CellShape): { steps: number; basis: string } | null {
+  const model = c.model ?? 'mlp';
+  const loss = c.loss ?? 'ce';
+  const tau = c.tau ?? 1;
+  const rho = c.rho ?? null;
+  if (c.arm !== undefined) {
+    const delay = FORK_ARM_DELAY[c.arm];
+    return delay ? { steps: FORK_STEP + powerInP(c.p, delay), basis: `the fork (${FORK_STEP}) + the published median delay of arm ${c.arm}` } : null;
+  }
+  const hit = published(model, loss, c.p, rho, tau);
+  if (hit !== undefined) return { steps: hit, basis: `the published median T_grok ${hit}` };
+  if (model !== 'mlp' || loss !== 'ce') return null;
+  if (rho === null) return { steps: powerInP(c.p, { 59: 5025, 97: 2750 }), basis: 'the free controls\' published T_grok, interpolated in p' };
+  if (c.precision === 'f64' && rho >= 1.25) return null;
+  const alpha = DOSE_ALPHA[c.p] ?? powerInP(c.p, DOSE_ALPHA);
+  const base = powerInP(c.p, { 59: 3675, 97: 1775 });
+  const wc = powerInP(c.p, CE_WC);
+  const nearest = Math.abs(c.p - 59) <= Math.abs(c.p - 97) ? 59 : 97;
+  const tauFactor = tau === 1 ? 1 : (published('mlp', 'ce', nearest, 1.15, tau) ?? published('mlp', 'ce', nearest, 1.15, 1)!) / published('mlp', 'ce', nearest, 1.15, 1)!;
+  const steps = base * Math.exp(alpha * (rho - 1) * wc) * tauFactor;
+  return { steps, basis: `the dose law (alpha ${alpha.toFixed(3)}, w_c ${wc.toFixed(1)}${tau === 1 ? '' : `, tau ${tau} as at p=${nearest}`})` };
+}
+
+/** Steps the cell's seeds train: tail(seeds) x the median T_grok, at most the budget. */
+export function expectedSteps(c: CellShape): { steps: number; basis: string } {
+  const m = medianTGrok(c);
+  if (!m) return { steps: c.budget, basis: 'the budget' };
+  const t = tail(c.seeds);
+  const steps = Math.round(Math.min(c.budget, t * m.steps));
+  return { steps, basis: steps === c.budget ? `the budget; ${m.basis}` : `${t.toFixed(2)} x ${m.basis}` };
 }
 
 export interface TrainingWork {
