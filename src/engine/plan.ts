@@ -8,6 +8,7 @@ import { join, normalize, relative } from 'node:path';
 import YAML from 'yaml';
 import type { Json } from '../core/canonical-json.ts';
 import { DURATION_EXPECTED, parseDuration } from './duration.ts';
+import { checkOsLimits } from './os-limits.ts';
 import { describeValue, GrokpipeError } from './errors.ts';
 import { interpolate, type Root } from './interpolate.ts';
 import { expandMatrix, instanceName, type MatrixPoint } from './matrix.ts';
@@ -236,6 +237,7 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
   }
 
   const ordered = topologicalOrder(project, expanded, byName);
+  checkOsLimits(src, ordered);
   return { root, profile, stages, instances: ordered, byName, project };
 }
 

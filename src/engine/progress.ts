@@ -87,6 +87,9 @@ export function createReporter(out: Output, options: { verbose?: boolean; plainE
 
 class PlainReporter implements Reporter {
   private live = new Map<string, Live>();
+  get wantsLog(): boolean {
+    return this.verbose;
+  }
   constructor(
     private readonly out: Output,
     private readonly everyMs: number,
@@ -135,6 +138,9 @@ class PlainReporter implements Reporter {
 
 class TtyReporter implements Reporter {
   private live = new Map<string, Live>();
+  get wantsLog(): boolean {
+    return this.verbose;
+  }
   private drawn = 0;
   private timer: NodeJS.Timeout | null = null;
   private total = 0;

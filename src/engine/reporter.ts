@@ -25,6 +25,11 @@ export interface Summary {
 }
 
 export interface Reporter {
+  /**
+   * False when log() would drop the lines (not verbose): the engine then does not split stage output
+   * into lines at all. Absent means true.
+   */
+  readonly wantsLog?: boolean;
   begin(info: { profile: string; total: number; jobs: number }): void;
   start(instance: string, action: 'run' | 'restore'): void;
   progress(instance: string, p: Progress): void;
@@ -37,6 +42,7 @@ export interface Reporter {
 }
 
 export const silentReporter: Reporter = {
+  wantsLog: false,
   begin() {},
   start() {},
   progress() {},

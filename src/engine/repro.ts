@@ -211,7 +211,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       }
       const outDir = mkdtempSync(join(tmpBase, 'run-'));
       // Output goes to the log file as it comes; memory holds only a bounded tail (stage-output.ts).
-      const output = new StageOutput(join(logDir, `${name}.log`), (line) => reporter.log(name, line));
+      const output = new StageOutput(join(logDir, `${name}.log`), reporter.wantsLog !== false ? (line) => reporter.log(name, line) : null);
       const events = { ...output.events((pr) => reporter.progress(name, pr)), state: (text: string) => reporter.state?.(name, text) };
       // This instance stops on Ctrl-C / SIGTERM (the run's signal) or when its stage's timeout: expires.
       const stop = new AbortController();

@@ -156,7 +156,7 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
       const outDir = mkdtempSync(join(scratch, 'out-'));
       const start = performance.now();
       reporter.start(name, 'run');
-      const output = new StageOutput(null, (l) => reporter.log(name, l));
+      const output = new StageOutput(null, reporter.wantsLog !== false ? (l) => reporter.log(name, l) : null);
       const events = output.events((pr) => reporter.progress(name, pr));
       let result: RunResult;
       if (p.stage.kind === 'module') {
