@@ -5,6 +5,7 @@ import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import { GrokpipeError } from '../engine/errors.ts';
 import { matchSelector, parseSelector } from '../engine/selectors.ts';
 import { formatDuration } from '../engine/progress.ts';
+import { showExpressions } from '../engine/yaml-source.ts';
 import { openWorkspace } from '../engine/workspace.ts';
 import type { CliIo } from './io.ts';
 import { parse, rootFrom } from './options.ts';
@@ -39,7 +40,7 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
   const p = ws.prepared.byName.get(name)!;
   const w = (s: string) => io.out.write(`${s}\n`);
   w(`instance   ${name}`);
-  w(`stage      ${inst.stage} (${p.stage.kind === 'module' ? p.stage.module : `cmd: ${inst.command!.join(' ')}`})`);
+  w(`stage      ${inst.stage} (${p.stage.kind === 'module' ? p.stage.module : `cmd: ${showExpressions(inst.command!.join(' '))}`})`);
   w(`folder     ${relative(root, instanceDir(root, name))}/`);
   w(`state      ${a.state}${a.reasons.length ? ` (${a.reasons.join('; ')})` : ''}`);
   w(`key        ${a.key ?? '(not known until upstream runs)'}`);
@@ -55,9 +56,13 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
   const c = a.components ?? { ...p.fixed, inputs: {} };
   w(`  format   ${c.format}`);
   w(`  compute  ${c.compute || '(none declared)'}`);
-  if (c.command) w(`  command  ${JSON.stringify(c.command)}`);
+  if (c.command) w(`  command  ${showExpressions(JSON.stringify(c.command))}`);
   w('  code');
   for (const [f, sha] of Object.entries(c.code)) w(`    ${f}  ${sha.slice(0, 16)}`);
+  if (c.files && Object.keys(c.files).length) {
+    w('  files');
+    for (const [f, sha] of Object.entries(c.files)) w(`    ${f}  ${sha.slice(0, 16)}`);
+  }
   if (Object.keys(c.packages).length) {
     w('  packages');
     for (const [n, v] of Object.entries(c.packages)) w(`    ${n}@${v}`);

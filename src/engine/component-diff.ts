@@ -1,12 +1,14 @@
 /**
  * Differences between two sets of key components, one line per changed leaf: which file of the code
- * closure, which param, which upstream output, the compute identity. This is what `status --why` prints.
+ * closure, which declared data file (`files:`), which param, which upstream output, the compute
+ * identity. This is what `status --why` prints.
  */
 import { canonicalJson, type Json } from '../core/canonical-json.ts';
 import type { KeyComponents } from './instance-key.ts';
+import { showExpressions } from './yaml-source.ts';
 
 export interface Change {
-  component: 'format' | 'code' | 'packages' | 'params' | 'inputs' | 'compute' | 'command' | 'outputs';
+  component: 'format' | 'code' | 'files' | 'packages' | 'params' | 'inputs' | 'compute' | 'command' | 'outputs';
   /** The changed leaf: a file path, a params path, an input, or the component itself. */
   what: string;
   /** "(absent)" when the leaf is new. */
@@ -41,6 +43,7 @@ export function diffComponents(prev: KeyComponents, next: Omit<KeyComponents, 'i
   const out: Change[] = [];
   if (prev.format !== next.format) out.push({ component: 'format', what: 'key format', old: String(prev.format), new: String(next.format) });
   out.push(...diffMaps('code', prev.code ?? {}, next.code ?? {}, short));
+  out.push(...diffMaps('files', prev.files ?? {}, next.files ?? {}, short));
   out.push(...diffMaps('packages', prev.packages ?? {}, next.packages ?? {}, (v) => v ?? ABSENT));
   const pa = new Map<string, string>();
   const pb = new Map<string, string>();
@@ -51,8 +54,9 @@ export function diffComponents(prev: KeyComponents, next: Omit<KeyComponents, 'i
   }
   if (next.inputs) out.push(...diffMaps('inputs', prev.inputs ?? {}, next.inputs, short));
   if ((prev.compute ?? '') !== (next.compute ?? '')) out.push({ component: 'compute', what: 'compute', old: prev.compute || '(none)', new: next.compute || '(none)' });
-  const ca = prev.command ? canonicalJson(prev.command) : ABSENT;
-  const cb = next.command ? canonicalJson(next.command) : ABSENT;
+  // The key keeps ${deps.*}/${out} in the parser's protected form; people read them as written.
+  const ca = prev.command ? showExpressions(canonicalJson(prev.command)) : ABSENT;
+  const cb = next.command ? showExpressions(canonicalJson(next.command)) : ABSENT;
   if (ca !== cb) out.push({ component: 'command', what: 'cmd', old: ca, new: cb });
   const oa = prev.outputs ? canonicalJson(prev.outputs) : ABSENT;
   const ob = next.outputs ? canonicalJson(next.outputs) : ABSENT;

@@ -33,9 +33,10 @@ export class GrokpipeError extends Error {
   readonly exitCode: number;
 
   constructor(details: ErrorDetails, exitCode = EXIT_BAD_INPUT) {
-    super(details.title);
+    const shown = asWritten(details);
+    super(shown.title);
     this.name = 'GrokpipeError';
-    this.details = details;
+    this.details = shown;
     this.exitCode = exitCode;
   }
 
@@ -63,6 +64,19 @@ export class GrokpipeError extends Error {
     if (d.hint) out.push(`   = hint: ${d.hint}`);
     return out.join('\n');
   }
+}
+
+/**
+ * yaml-source.ts parses `${expr}` as `$\u2983expr\u2984` (so that flow collections accept it). Any text
+ * that reaches a message from the parsed document would show that internal form; every message is
+ * turned back into what the user wrote here, once, rather than at each place that quotes a value.
+ */
+function asWritten(details: ErrorDetails): ErrorDetails {
+  const fix = (s: string) => (s.includes('\u2983') || s.includes('\u2984') ? s.split('$\u2983').join('${').split('\u2984').join('}') : s);
+  const out: ErrorDetails = { ...details };
+  for (const k of ['title', 'field', 'expected', 'found', 'hint'] as const) if (out[k] !== undefined) out[k] = fix(out[k]!);
+  if (out.notes) out.notes = out.notes.map(fix);
+  return out;
 }
 
 export function isGrokpipeError(e: unknown): e is GrokpipeError {

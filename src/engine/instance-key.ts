@@ -13,6 +13,11 @@ export interface KeyComponents {
   format: number;
   /** Repository-relative path -> sha256, the module's code closure (or a cmd stage's `code:` files). */
   code: Record<string, string>;
+  /**
+   * Repository data files this instance reads (`files:`): path -> sha256. Absent when none are
+   * declared, so the keys of stages without `files:` are what they were before the field existed.
+   */
+  files?: Record<string, string>;
   /** Bare packages the closure imports -> installed version. */
   packages: Record<string, string>;
   /** Resolved params (schema defaults filled in). */

@@ -14,6 +14,7 @@ import { interpolate, type Root } from './interpolate.ts';
 import { expandMatrix, instanceName, type MatrixPoint } from './matrix.ts';
 import { deepMerge, isPlainObject } from './profiles.ts';
 import type { Project, RawDep, RawStage } from './project.ts';
+import { checkDeclaredFiles, repoFileProbe, resolveCode, resolveInstanceFiles, type RepoFile } from './repo-files.ts';
 import { matchSelector, parseSelector } from './selectors.ts';
 import { expandShards, type ShardRole } from './shards.ts';
 import type { FieldPath } from './yaml-source.ts';
@@ -41,6 +42,8 @@ export interface Instance {
   command: string[] | null;
   /** Set in a sharded stage (shards.ts): the phase and shard this instance runs; the merge keeps the stage's name. */
   shard?: ShardRole;
+  /** Repository data files this instance reads (`files:`), in declared order; hashed into its key. */
+  files: RepoFile[];
 }
 
 export interface StagePlan {
@@ -137,6 +140,7 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
   const instances: Instance[] = [];
   const byName = new Map<string, Instance>();
   const rawDeps = new Map<string, Record<string, string | RawDep>>();
+  const isRepoFile = repoFileProbe(root);
 
   for (const stageName of stageNames) {
     const st: RawStage = raw.stages[stageName]!;
@@ -144,7 +148,8 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
     const base: FieldPath = ['stages', stageName];
     const overBase: FieldPath = ['profiles', profile, 'stages', stageName];
     const module = st.uses ? checkRepoFile(project, st.uses, [...base, 'uses'], 'stage module') : null;
-    const code = (st.code ?? []).map((f, i) => checkRepoFile(project, f, [...base, 'code', i], 'code file'));
+    const code = resolveCode(project, stageName, st.code ?? [], vars).map((f, i) => checkRepoFile(project, f, [...base, 'code', i], 'code file'));
+    const declaredCode = new Set(code);
     const plan: StagePlan = { name: stageName, kind: st.uses ? 'module' : 'cmd', module, code, compute: st.compute ?? null, outputs: (st.outputs ?? []).map(normalizeRelative), timeoutMs: stageTimeout(project, st, over, base, overBase), instances: [] };
     stages.set(stageName, plan);
 
@@ -164,13 +169,15 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
       if (!isPlainObject(params)) {
         throw src.errorAt(paramsAt([]), { title: `params of stage \`${stageName}\` is not an object`, expected: 'an object of named values', found: describeValue(params) });
       }
+      const files = st.files ? resolveInstanceFiles(project, stageName, st.files, { ...values, params }, name) : [];
       let command: string[] | null = null;
       if (st.cmd) {
         const cmdValues = { ...values, params };
         const resolved = interpolate(st.cmd, { values: cmdValues, deferred: new Set<Root>(['deps', 'out']), src, paths: (sub) => [[...base, 'cmd', ...sub]], place: 'a cmd' });
+        checkDeclaredFiles(project, stageName, name, st.cmd, resolved as Json[], { code: declaredCode, files }, isRepoFile);
         command = (resolved as Json[]).flatMap((a) => (Array.isArray(a) ? a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : [typeof a === 'string' ? a : JSON.stringify(a)]));
       }
-      const inst: Instance = { name, stage: stageName, matrix: point, params, deps: [], command };
+      const inst: Instance = { name, stage: stageName, matrix: point, params, deps: [], command, files };
       instances.push(inst);
       byName.set(name, inst);
       plan.instances.push(name);

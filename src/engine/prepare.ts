@@ -10,6 +10,7 @@ import { describeValue, GrokpipeError } from './errors.ts';
 import type { FileHashCache } from './file-hash-cache.ts';
 import { KEY_FORMAT, type KeyComponents } from './instance-key.ts';
 import { paramsValidator, pointerToPath } from './pipeline-schema.ts';
+import { hashInstanceFiles } from './repo-files.ts';
 import type { Instance, Plan, StagePlan } from './plan.ts';
 import { sha256OfJson } from './sha256.ts';
 import type { StageDefinition } from './stage.ts';
@@ -73,6 +74,7 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
     }
     params = phaseParams(params, inst.shard);
     const fixed: Omit<KeyComponents, 'inputs'> = { format: KEY_FORMAT, code: closure.files, packages: closure.packages, params, compute };
+    if (inst.files.length) fixed.files = hashInstanceFiles(plan.project, inst, cache);
     if (inst.command) fixed.command = inst.command;
     const declared = declaredOutputs(inst, stage);
     if (declared.length) fixed.outputs = [...declared].sort();

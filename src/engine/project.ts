@@ -21,6 +21,8 @@ export interface RawStage {
   uses?: string;
   cmd?: string[];
   code?: string[];
+  /** Repository data files each instance reads (interpolated per instance). */
+  files?: string[];
   compute?: string;
   matrix?: Json;
   params?: Json;

@@ -225,7 +225,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       const inputs = inputSpecs(prepared, p.instance, (u) => instanceDir(root, u), (u) => outputsOf.get(u)!);
       let result: RunResult;
       if (p.stage.kind === 'module') {
-        const request = { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, outDir, ...shardRequest(p) } as const;
+        const request = { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, files: p.instance.files.map((f) => join(root, f.path)), outDir, ...shardRequest(p) } as const;
         result = await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'module', request }, outDir }, events, stop.signal);
       } else {
         const argv = commandArgv(p.instance.command!, inputs, outDir);
@@ -248,7 +248,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       }
       if (output.logProblem) reporter.warn(output.logProblem);
       if (result.ok) {
-        const changed = closureChanges(root, components.code, cache);
+        const changed = closureChanges(root, { ...components.code, ...components.files }, cache);
         if (changed.length) {
           const short = (sha: string) => (sha.length > 12 ? sha.slice(0, 12) : sha);
           result = {

@@ -90,6 +90,7 @@ export function expandShards(parent: Instance, spec: RawShard, src: YamlSource):
     params: parent.params,
     deps: [...parent.deps, ...extra],
     command: null,
+    files: parent.files,
     shard: r,
   });
   const coupled = spec.barrier === true && count > 1;

@@ -63,6 +63,11 @@ export interface StageContext<P = Record<string, unknown>> {
   matrix: Record<string, MatrixValue>;
   /** By dependency name: one InputRef for a single-instance selector, a list for a fan-in. */
   inputs: Record<string, InputRef | InputRef[]>;
+  /**
+   * Absolute paths of the repository files this instance declared under `files:` (e.g.
+   * `in/${matrix.i}.txt`), in declared order; their content is in the key, so read only these.
+   */
+  files: string[];
   /** A fresh empty folder; every file written here (recursively) is an output. */
   outDir: string;
   rng: SeededRandom;

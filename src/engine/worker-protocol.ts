@@ -20,6 +20,8 @@ export interface RunRequest {
   params: Record<string, Json>;
   matrix: Record<string, MatrixValue>;
   inputs: Record<string, InputSpec | InputSpec[]>;
+  /** Absolute paths of the instance's declared repository files (`files:`), in declared order. */
+  files: string[];
   outDir: string;
   rngSeed: string;
   /** Sharded stages: the phase to run and the shard's value (null for the barrier and the merge). */

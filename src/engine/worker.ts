@@ -61,6 +61,7 @@ async function run(req: RunRequest): Promise<void> {
     params: req.params,
     matrix: req.matrix,
     inputs,
+    files: req.files ?? [],
     outDir: req.outDir,
     rng: seededRandom(req.rngSeed),
     log: (message) => void send({ type: 'log', message: String(message) }),
