@@ -1,7 +1,7 @@
 /**
  * No-op cost of per-instance file inputs (issue 14), grokpipe beside Snakemake on the same pipeline:
  *
- *   npm run bench:inputs -- [--sizes 1000,10000] [--runs 5] [--jobs 4] [--keep]
+ *   npm run bench:inputs -- [--sizes 1000,10000] [--runs 5] [--jobs 4] [--dir D] [--build-only]
  *
  * The pipeline: a matrix `count` of N instances, instance i running `sh count.sh in/<i>.txt <out>` on
  * its own input file (declared under `files:`, so its content is in that instance's key), and a
@@ -13,12 +13,16 @@
  *   grokpipe repro      (no-op: everything up to date)   vs  snakemake --cores 1     (no-op)
  *   grokpipe status                                      vs  snakemake --cores 1 -n  (dry run)
  *
+ * The projects live under --dir (default: the system's temporary folder, removed afterwards); with
+ * --dir they are kept and reused, so a slow build (N real shell commands per tool) can be done once
+ * with --build-only and timed later: building an up-to-date project again is itself a no-op.
+ *
  * Each timed run is checked to be a no-op (grokpipe: "ran 0"; Snakemake: "Nothing to be done"). The
  * load average is printed before and after: this machine is shared, so quote medians with it.
  * Snakemake comes from the system (Debian: apt-get install snakemake); without it, only grokpipe runs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +36,8 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '1000,10000' },
     runs: { type: 'string', default: '5' },
     jobs: { type: 'string', default: '4' },
-    keep: { type: 'boolean', default: false },
+    dir: { type: 'string' },
+    'build-only': { type: 'boolean', default: false },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -49,8 +54,16 @@ function inputs(dir: string, n: number): void {
   write(dir, 'count.sh', COUNT_SH);
 }
 
+function projectDir(tool: string, n: number): string {
+  if (!values.dir) return mkdtempSync(join(tmpdir(), `${tool}-inputs-${n}-`));
+  const dir = join(values.dir, `${tool}-${n}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 function grokpipeProject(n: number): string {
-  const dir = mkdtempSync(join(tmpdir(), `grokpipe-inputs-${n}-`));
+  const dir = projectDir('grokpipe', n);
+  if (existsSync(join(dir, 'pipeline.yaml'))) return dir;
   write(dir, 'package.json', '{ "type": "module" }\n');
   inputs(dir, n);
   write(dir, 'pipeline.yaml', `version: 1
@@ -70,7 +83,8 @@ stages:
 }
 
 function snakemakeProject(n: number): string {
-  const dir = mkdtempSync(join(tmpdir(), `snakemake-inputs-${n}-`));
+  const dir = projectDir('snakemake', n);
+  if (existsSync(join(dir, 'Snakefile'))) return dir;
   inputs(dir, n);
   write(dir, 'Snakefile', `N = ${n}
 
@@ -125,8 +139,9 @@ for (const n of sizes) {
     run(s, ['snakemake', '--cores', jobs, '--quiet']);
     console.log(`n=${n}: snakemake built ${n + 1} jobs in ${secs(performance.now() - t)}`);
   }
+  if (values['build-only']) continue;
   const verbs: Array<{ label: string; cwd: string; argv: string[]; noop: RegExp }> = [
-    { label: 'grokpipe repro', cwd: g, argv: [process.execPath, BIN, 'repro'], noop: /ran 0, restored 0/ },
+    { label: 'grokpipe repro', cwd: g, argv: [process.execPath, BIN, 'repro'], noop: new RegExp(`nothing to do: ${n + 1} instances up to date`) },
     { label: 'grokpipe status', cwd: g, argv: [process.execPath, BIN, 'status'], noop: new RegExp(`: ${n + 1} up to date, 0 stale`) },
   ];
   if (s) {
@@ -148,13 +163,13 @@ for (const n of sizes) {
     console.log(`  ${v.label.padEnd(24)} median ${secs(median(xs))}  (min ${secs(Math.min(...xs))}, max ${secs(Math.max(...xs))})`);
   }
   // The input files are really in the keys: one edit makes exactly one instance (and the fan-in) stale.
-  write(g, 'in/7.txt', `${readFileSync(join(g, 'in/7.txt'), 'utf8')}edited\n`);
+  const seven = readFileSync(join(g, 'in/7.txt'), 'utf8');
+  write(g, 'in/7.txt', `${seven}edited\n`);
   const st = run(g, [process.execPath, BIN, 'status']);
   console.log(`  after editing in/7.txt: ${st.out.split('\n')[0]}`);
-  if (!values.keep) {
+  write(g, 'in/7.txt', seven);
+  if (!values.dir) {
     rmSync(g, { recursive: true, force: true });
     if (s) rmSync(s, { recursive: true, force: true });
-  } else {
-    console.log(`  kept: ${g}${s ? ` ${s}` : ''}`);
   }
 }
