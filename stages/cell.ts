@@ -26,7 +26,7 @@ export default {
     },
   },
   compute: computeIdentity,
-  estimate: (params) => estimateTraining(params),
+  estimate: (params, shard) => estimateTraining(params, undefined, shard),
   async run(ctx) {
     const { rho } = ctx.params;
     const tInt = ctx.params.tInt ?? defaultClampStart(ctx.params.model, ctx.params.loss);

@@ -22,7 +22,7 @@ export default {
     properties: { ...trainProperties, arm: { enum: ['free', 'same', 'raised', 'lowered'] }, rho: { type: 'number', exclusiveMinimum: 0 } },
   },
   compute: computeIdentity,
-  estimate: (params) => estimateTraining(params),
+  estimate: (params, shard) => estimateTraining(params, undefined, shard),
   async run(ctx) {
     const fork = single(ctx.inputs, 'fork');
     const state = decodeState(new Uint8Array(await fork.read('state.bin')), `${fork.instance}/state.bin`);

@@ -8,7 +8,7 @@ export default {
   description: 'unclamped control run: free T_grok and w_c',
   params: { type: 'object', additionalProperties: false, required: [...trainRequired], properties: { ...trainProperties } },
   compute: computeIdentity,
-  estimate: (params) => estimateTraining(params),
+  estimate: (params, shard) => estimateTraining(params, undefined, shard),
   async run(ctx) {
     const splits = await readSplits(single(ctx.inputs, 'data'), ctx.params);
     const { result } = await trainWithProgress(ctx, baseConfig(ctx.params), splits);

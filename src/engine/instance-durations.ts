@@ -61,7 +61,9 @@ export async function instanceDurations(ws: Workspace): Promise<Map<string, Dura
     if (out.has(inst.name)) continue;
     const p = ws.prepared.byName.get(inst.name)!;
     const def = await definition(inst.stage);
-    const e = def?.estimate?.(structuredClone(p.params));
+    const role = inst.shard;
+    const shard = role ? { phase: role.phase, ...(role.value === null ? {} : { value: role.value }), count: Number(inst.params[role.countParam]) } : undefined;
+    const e = def?.estimate?.(structuredClone(p.params), shard);
     if (e && Number.isFinite(e.seconds) && e.seconds >= 0) {
       out.set(inst.name, { kind: 'estimated', ms: e.seconds * 1000, basis: e.basis ?? `estimate() of ${p.stage.module}` });
       continue;

@@ -116,9 +116,19 @@ export interface StageDefinition<P = Record<string, unknown>> {
   /**
    * How long one run of an instance with these params is expected to take on one core, for
    * `grokpipe plan` before anything is measured. `basis` says where the figure comes from (e.g.
-   * "30000 steps x 2 seeds / 197 seed-steps/s"). Evaluated in the engine's process; not part of the key.
+   * "30000 steps x 2 seeds / 197 seed-steps/s"). In a sharded stage it is called for each phase instance
+   * (params without the count, as run() gets them, and `shard` saying which phase of how many shards).
+   * Evaluated in the engine's process; not part of the key.
    */
-  estimate?: (params: P) => Estimate;
+  estimate?: (params: P, shard?: ShardEstimate) => Estimate;
+}
+
+/** For estimate() of a sharded stage: which phase the instance is, of how many shards. */
+export interface ShardEstimate {
+  phase: ShardPhase;
+  /** The shard's value (run, finish); absent for the barrier and the merge. */
+  value?: number;
+  count: number;
 }
 
 export interface Estimate {

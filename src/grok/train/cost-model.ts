@@ -148,6 +148,13 @@ export interface CellShape {
   budget: number;
 }
 
+/** The dose law for the MLP under CE at tau 1: the baseline's T_grok x exp(alpha (rho - 1) w_c). */
+export function doseLaw(p: number, rho: number): { steps: number; alpha: number; wc: number } {
+  const alpha = DOSE_ALPHA[p] ?? powerInP(p, DOSE_ALPHA);
+  const wc = powerInP(p, CE_WC);
+  return { steps: powerInP(p, { 59: 3675, 97: 1775 }) * Math.exp(alpha * (rho - 1) * wc), alpha, wc };
+}
+
 /** The median T_grok the cell is expected to have, and the rule that gave it; null when none applies. */
 export function medianTGrok(c: CellShape): { steps: number; basis: string } | null {
   const model = c.model ?? 'mlp';
@@ -163,12 +170,10 @@ export function medianTGrok(c: CellShape): { steps: number; basis: string } | nu
   if (model !== 'mlp' || loss !== 'ce') return null;
   if (rho === null) return { steps: powerInP(c.p, { 59: 5025, 97: 2750 }), basis: 'the free controls\' published T_grok, interpolated in p' };
   if (c.precision === 'f64' && rho >= 1.25) return null;
-  const alpha = DOSE_ALPHA[c.p] ?? powerInP(c.p, DOSE_ALPHA);
-  const base = powerInP(c.p, { 59: 3675, 97: 1775 });
-  const wc = powerInP(c.p, CE_WC);
+  const { steps: atTau1, alpha, wc } = doseLaw(c.p, rho);
   const nearest = Math.abs(c.p - 59) <= Math.abs(c.p - 97) ? 59 : 97;
   const tauFactor = tau === 1 ? 1 : (published('mlp', 'ce', nearest, 1.15, tau) ?? published('mlp', 'ce', nearest, 1.15, 1)!) / published('mlp', 'ce', nearest, 1.15, 1)!;
-  const steps = base * Math.exp(alpha * (rho - 1) * wc) * tauFactor;
+  const steps = atTau1 * tauFactor;
   return { steps, basis: `the dose law (alpha ${alpha.toFixed(3)}, w_c ${wc.toFixed(1)}${tau === 1 ? '' : `, tau ${tau} as at p=${nearest}`})` };
 }
 
@@ -179,6 +184,19 @@ export function expectedSteps(c: CellShape): { steps: number; basis: string } {
   const t = tail(c.seeds);
   const steps = Math.round(Math.min(c.budget, t * m.steps));
   return { steps, basis: steps === c.budget ? `the budget; ${m.basis}` : `${t.toFixed(2)} x ${m.basis}` };
+}
+
+/**
+ * One seed of a sharded cell (seeds as instances): the run phase trains it to its own T_grok, on average
+ * exp(LOG_SD^2 / 2) x the median; the finish continues it to the cell's stop (the slowest seed's), so the
+ * two together come to the unsharded cell's steps for one seed.
+ */
+export function seedShardSteps(c: CellShape, phase: 'run' | 'finish'): { steps: number; basis: string } {
+  const whole = expectedSteps(c);
+  const m = medianTGrok(c);
+  const own = m ? Math.min(whole.steps, Math.round(Math.exp((LOG_SD * LOG_SD) / 2) * m.steps)) : whole.steps;
+  if (phase === 'run') return { steps: own, basis: m ? `one seed's mean T_grok, ${Math.exp((LOG_SD * LOG_SD) / 2).toFixed(2)} x ${m.basis}` : whole.basis };
+  return { steps: whole.steps - own, basis: `continued to the cell's stop (${whole.steps}) from its own T_grok (${own})` };
 }
 
 export interface TrainingWork {
