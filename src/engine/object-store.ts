@@ -55,8 +55,14 @@ export class ObjectStore {
     const target = this.objectPath(sha);
     mkdirSync(dirname(target), { recursive: true });
     const tmp = `${target}.${uniqueSuffix()}.tmp`;
-    copyFileSync(abs, tmp);
-    renameSync(tmp, target);
+    try {
+      copyFileSync(abs, tmp);
+      renameSync(tmp, target);
+    } catch (e) {
+      // A full disk leaves a partial copy: remove it, so that the space it took is free again.
+      rmSync(tmp, { force: true });
+      throw e;
+    }
   }
 
   readRecord(key: string): RunRecord | null {
