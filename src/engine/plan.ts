@@ -10,6 +10,7 @@ import type { Json } from '../core/canonical-json.ts';
 import { DURATION_EXPECTED, parseDuration } from './duration.ts';
 import { checkOsLimits } from './os-limits.ts';
 import { describeValue, GrokpipeError } from './errors.ts';
+import { firstInexactNumber } from './exact-numbers.ts';
 import { interpolate, type Root } from './interpolate.ts';
 import { expandMatrix, instanceName, type MatrixPoint } from './matrix.ts';
 import { deepMerge, isPlainObject } from './profiles.ts';
@@ -112,8 +113,13 @@ function applySets(vars: Record<string, Json>, sets: string[]): Record<string, J
     const path = m[1]!.split('.');
     let value: Json;
     try {
-      value = YAML.parse(m[2]!) as Json;
+      const doc = YAML.parseDocument(m[2]!);
+      if (doc.errors[0]) throw doc.errors[0];
+      const inexact = firstInexactNumber(doc, m[2]!);
+      if (inexact) throw new GrokpipeError({ title: `the number \`${inexact.literal}\` in --set \`${s}\` cannot be used exactly`, expected: 'a finite number that a 64-bit float holds as written (vars enter the key as JSON)', found: inexact.why, hint: inexact.hint });
+      value = doc.toJS() as Json;
     } catch (e) {
+      if (e instanceof GrokpipeError) throw e;
       throw new GrokpipeError({ title: `malformed value in --set \`${s}\``, expected: 'a YAML value', found: (e as Error).message.split('\n')[0] });
     }
     let over: Json = value;

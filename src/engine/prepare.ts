@@ -9,6 +9,7 @@ import { ClosureResolver, type CodeClosure } from './code-closure.ts';
 import { describeValue, GrokpipeError } from './errors.ts';
 import type { FileHashCache } from './file-hash-cache.ts';
 import { KEY_FORMAT, type KeyComponents } from './instance-key.ts';
+import { exactParams } from './params-value.ts';
 import { paramsValidator, pointerToPath } from './pipeline-schema.ts';
 import { hashInstanceFiles } from './repo-files.ts';
 import type { Instance, Plan, StagePlan } from './plan.ts';
@@ -64,6 +65,19 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
       const validate = validators.get(stage.name)!;
       params = cloneJson(inst.params);
       if (!validate(params)) throw paramsError(plan, inst, stage, validate, params);
+      // ajv filled the schema's defaults in: JavaScript values, which may be ones JSON cannot carry.
+      const exact = exactParams(params);
+      if ('problem' in exact) {
+        throw new GrokpipeError({
+          title: `params of \`${inst.name}\` hold a value that cannot be keyed and passed exactly`,
+          file: stage.module!,
+          field: `params.${exact.problem.field}`,
+          expected: 'JSON data: null, true/false, finite numbers, strings, lists and plain objects',
+          found: exact.problem.found,
+          hint: `the value comes from the schema defaults in ${stage.module}; give a JSON value there`,
+        });
+      }
+      params = exact.params;
       if (def.compute) {
         try {
           compute = String(await def.compute(cloneJson(params)));

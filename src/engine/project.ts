@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { GrokpipeError } from './errors.ts';
+import { firstInexactNumber } from './exact-numbers.ts';
 import { validatePipelineSchema } from './pipeline-schema.ts';
 import { YamlSource } from './yaml-source.ts';
 import type { Json } from '../core/canonical-json.ts';
@@ -108,6 +109,10 @@ export function loadProject(root: string): Project {
     throw new GrokpipeError({ title: `cannot read ${PIPELINE_FILE}`, file: PIPELINE_FILE, expected: `a readable file at ${file}`, found: 'none' });
   }
   const src = YamlSource.parse(PIPELINE_FILE, text);
+  const inexact = firstInexactNumber(src.doc, text);
+  if (inexact) {
+    throw src.errorAtRange(inexact.node.range ?? [0, 1], { title: `the number \`${inexact.literal}\` cannot be used exactly`, expected: 'a finite number that a 64-bit float holds as written (params, vars and matrix values enter the key as JSON)', found: inexact.why, hint: inexact.hint });
+  }
   const raw = src.toJS();
   validatePipelineSchema(src, raw);
   return { root, src, raw: raw as RawPipeline };

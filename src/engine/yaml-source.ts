@@ -138,6 +138,12 @@ export class YamlSource {
     return { line: p.line, column: p.col, span };
   }
 
+  /** A GrokpipeError at a node's source range (for checks that walk the document, not a field path). */
+  errorAtRange(range: readonly [number, number, ...number[]], details: Omit<ErrorDetails, 'file' | 'line' | 'column' | 'span' | 'sourceLine'>): GrokpipeError {
+    const p = this.lines.linePos(range[0]);
+    return new GrokpipeError({ ...details, file: this.file, line: p.line, column: p.col, span: Math.max(1, range[1] - range[0]), sourceLine: this.sourceLines[p.line - 1] });
+  }
+
   /** True when `path` exists in the document. */
   has(path: FieldPath): boolean {
     return this.doc.hasIn(path as unknown[]);
