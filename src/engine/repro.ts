@@ -27,6 +27,7 @@ import type { Executor } from './executor.ts';
 import { localExecutor } from './local-executor.ts';
 import { closureChanges } from './closure-drift.ts';
 import { shardRequest } from './shard-request.ts';
+import { removeViews } from './input-view.ts';
 import { collectOutputs, commandArgv, inputSpecs } from './stage-io.ts';
 import { openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
 
@@ -222,7 +223,8 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       const timer = timeoutMs ? setTimeout(() => stop.abort('timeout'), timeoutMs) : null;
       const start = performance.now();
       reporter.start(name, 'run');
-      const inputs = inputSpecs(prepared, p.instance, (u) => instanceDir(root, u), (u) => outputsOf.get(u)!);
+      const views = mkdtempSync(join(tmpBase, 'inputs-'));
+      const inputs = inputSpecs(prepared, p.instance, (u) => instanceDir(root, u), (u) => outputsOf.get(u)!, views);
       let result: RunResult;
       if (p.stage.kind === 'module') {
         const request = { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, files: p.instance.files.map((f) => join(root, f.path)), outDir, ...shardRequest(p) } as const;
@@ -232,6 +234,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
         result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'cmd', argv }, outDir }, events, stop.signal);
       }
       const ms = performance.now() - start;
+      removeViews(views);
       if (timer) clearTimeout(timer);
       abort.signal.removeEventListener('abort', onAbort);
       output.close();

@@ -7,20 +7,25 @@ import { MANIFEST } from './artifacts.ts';
 import type { Json } from '../core/canonical-json.ts';
 import { listFiles } from './fs-atomic.ts';
 import { stringify } from './interpolate.ts';
+import { materializeView } from './input-view.ts';
 import type { Instance } from './plan.ts';
 import { declaredOutputs, type Prepared, type PreparedInstance } from './prepare.ts';
 import { sha256OfFile } from './sha256.ts';
 import type { InputSpec } from './worker-protocol.ts';
 import { CLOSE, OPEN } from './yaml-source.ts';
 
-/** What a stage's ctx.inputs is built from: per dependency, each upstream instance's folder and files. */
-export function inputSpecs(prepared: Prepared, inst: Instance, dirOf: (u: string) => string, outputsOf: (u: string) => Record<string, string>): Record<string, InputSpec | InputSpec[]> {
+/**
+ * What a stage's ctx.inputs (and a cmd's ${deps.x}) is built from: per dependency, each upstream
+ * instance's declared files, in a view folder under `views` that holds those files and nothing else
+ * (input-view.ts), so that the stage can read only what its key holds.
+ */
+export function inputSpecs(prepared: Prepared, inst: Instance, dirOf: (u: string) => string, outputsOf: (u: string) => Record<string, string>, views: string): Record<string, InputSpec | InputSpec[]> {
   const out: Record<string, InputSpec | InputSpec[]> = {};
   for (const dep of inst.deps) {
     const specs = dep.instances.map((u): InputSpec => {
       const up = prepared.byName.get(u)!;
       const files = dep.files ?? Object.keys(outputsOf(u)).sort();
-      return { instance: u, stage: up.instance.stage, dir: dirOf(u), files, matrix: up.instance.matrix ?? {}, params: up.params };
+      return { instance: u, stage: up.instance.stage, dir: materializeView(views, dirOf(u), files), files, matrix: up.instance.matrix ?? {}, params: up.params };
     });
     out[dep.name] = dep.single ? specs[0]! : specs;
   }

@@ -29,7 +29,10 @@ export interface InputRef {
   /** Instance name, e.g. `data[p=59]`. */
   instance: string;
   stage: string;
-  /** Absolute path of the upstream instance folder (read-only for this stage). */
+  /**
+   * Absolute path of a folder holding exactly the declared `files` (read-only copies made for this
+   * run), not the upstream's own folder: what the stage can read is what its key holds.
+   */
   dir: string;
   /** Files this dependency declared (all outputs, or the `files:` subset), relative, sorted. */
   files: string[];

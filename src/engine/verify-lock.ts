@@ -21,6 +21,7 @@ import { StageOutput } from './stage-output.ts';
 import { runCommandStage, runModuleStage, type RunResult } from './run-stage.ts';
 import { rngSeedFor } from './rng-seed.ts';
 import { sha256 } from './sha256.ts';
+import { removeViews } from './input-view.ts';
 import { collectOutputs, commandArgv, inputSpecs } from './stage-io.ts';
 import { openWorkspace, type OpenOptions } from './workspace.ts';
 import { uniqueSuffix } from './fs-atomic.ts';
@@ -152,7 +153,8 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
         if (!d) return { instance: name, status: 'FAIL', note: `cannot get the locked outputs of ${u}: neither the store nor artifacts/${u} holds them (run grokpipe repro)`, diffs: [] };
         dirs.set(u, d);
       }
-      const specs = inputSpecs(prepared, inst, (u) => dirs.get(u)!, (u) => section[u]!.outputs);
+      const views = mkdtempSync(join(scratch, 'views-'));
+      const specs = inputSpecs(prepared, inst, (u) => dirs.get(u)!, (u) => section[u]!.outputs, views);
       const outDir = mkdtempSync(join(scratch, 'out-'));
       const start = performance.now();
       reporter.start(name, 'run');
@@ -167,6 +169,7 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
       }
       const ms = performance.now() - start;
       output.close();
+      removeViews(views);
       if (!result.ok) {
         const c: LockCheck = { instance: name, status: 'FAIL', note: `the rebuild failed: ${result.reason}`, diffs: [], ms };
         reporter.finish(name, { status: 'failed', ms, reason: c.note });
