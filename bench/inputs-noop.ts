@@ -1,7 +1,7 @@
 /**
  * No-op cost of per-instance file inputs (issue 14), grokpipe beside Snakemake on the same pipeline:
  *
- *   npm run bench:inputs -- [--sizes 1000,10000] [--runs 5] [--jobs 4] [--dir D] [--build-only]
+ *   npm run bench:inputs -- [--sizes 1000,10000] [--runs 5] [--jobs 4] [--dir D] [--build-only] [--only grokpipe|snakemake]
  *
  * The pipeline: a matrix `count` of N instances, instance i running `sh count.sh in/<i>.txt <out>` on
  * its own input file (declared under `files:`, so its content is in that instance's key), and a
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '4' },
     dir: { type: 'string' },
     'build-only': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -124,7 +125,8 @@ const median = (xs: number[]) => {
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-const hasSnakemake = spawnSync('snakemake', ['--version'], { encoding: 'utf8' }).status === 0;
+const hasSnakemake = values.only !== 'grokpipe' && spawnSync('snakemake', ['--version'], { encoding: 'utf8' }).status === 0;
+const hasGrokpipe = values.only !== 'snakemake';
 const snakeVersion = hasSnakemake ? spawnSync('snakemake', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed';
 console.log(`grokpipe no-op with per-instance files: ${runs} runs after 1 warm-up, medians; Snakemake ${snakeVersion}`);
 
@@ -132,18 +134,21 @@ for (const n of sizes) {
   const g = grokpipeProject(n);
   const s = hasSnakemake ? snakemakeProject(n) : null;
   let t = performance.now();
-  run(g, [process.execPath, BIN, 'repro', '-j', jobs]);
-  console.log(`n=${n}: grokpipe built ${n + 1} instances in ${secs(performance.now() - t)}`);
+  if (hasGrokpipe) {
+    run(g, [process.execPath, BIN, 'repro', '-j', jobs]);
+    console.log(`n=${n}: grokpipe built ${n + 1} instances in ${secs(performance.now() - t)}`);
+  }
   if (s) {
     t = performance.now();
     run(s, ['snakemake', '--cores', jobs, '--quiet']);
     console.log(`n=${n}: snakemake built ${n + 1} jobs in ${secs(performance.now() - t)}`);
   }
   if (values['build-only']) continue;
-  const verbs: Array<{ label: string; cwd: string; argv: string[]; noop: RegExp }> = [
-    { label: 'grokpipe repro', cwd: g, argv: [process.execPath, BIN, 'repro'], noop: new RegExp(`nothing to do: ${n + 1} instances up to date`) },
-    { label: 'grokpipe status', cwd: g, argv: [process.execPath, BIN, 'status'], noop: new RegExp(`: ${n + 1} up to date, 0 stale`) },
-  ];
+  const verbs: Array<{ label: string; cwd: string; argv: string[]; noop: RegExp }> = [];
+  if (hasGrokpipe) {
+    verbs.push({ label: 'grokpipe repro', cwd: g, argv: [process.execPath, BIN, 'repro'], noop: new RegExp(`nothing to do: ${n + 1} instances up to date`) });
+    verbs.push({ label: 'grokpipe status', cwd: g, argv: [process.execPath, BIN, 'status'], noop: new RegExp(`: ${n + 1} up to date, 0 stale`) });
+  }
   if (s) {
     verbs.push({ label: 'snakemake --cores 1', cwd: s, argv: ['snakemake', '--cores', '1'], noop: /Nothing to be done/ });
     verbs.push({ label: 'snakemake --cores 1 -n', cwd: s, argv: ['snakemake', '--cores', '1', '-n'], noop: /Nothing to be done/ });
@@ -162,6 +167,7 @@ for (const n of sizes) {
     const xs = times.get(v.label)!;
     console.log(`  ${v.label.padEnd(24)} median ${secs(median(xs))}  (min ${secs(Math.min(...xs))}, max ${secs(Math.max(...xs))})`);
   }
+  if (!hasGrokpipe) continue;
   // The input files are really in the keys: one edit makes exactly one instance (and the fan-in) stale.
   const seven = readFileSync(join(g, 'in/7.txt'), 'utf8');
   write(g, 'in/7.txt', `${seven}edited\n`);
