@@ -26,6 +26,7 @@ import { StageOutput } from './stage-output.ts';
 import type { Executor } from './executor.ts';
 import { localExecutor } from './local-executor.ts';
 import { closureChanges } from './closure-drift.ts';
+import { watchOutside } from './outside-writes.ts';
 import { shardRequest } from './shard-request.ts';
 import { removeViews } from './input-view.ts';
 import { collectOutputs, commandArgv, inputSpecs } from './stage-io.ts';
@@ -203,6 +204,15 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
     return 'ok';
   };
 
+  // What a running stage must not write (outside-writes.ts): every code file of the plan and the pipeline.
+  const pipelineFiles = [...new Set([...[...prepared.closures.values()].flatMap((c) => Object.keys(c.files)), 'pipeline.yaml', 'package.json'])];
+  let running = 0;
+  let lastOverlapEnd = 0;
+  /** True when another run ended after `start` (it overlapped this one). */
+  const concurrentSince = (start: number) => lastOverlapEnd > start;
+  // The upstream instances' own folders (the stage reads copies, but can reach artifacts/ by path).
+  const upstreamFiles = (inst: Instance) => inst.deps.flatMap((d) => d.instances).flatMap((u) => Object.keys(outputsOf.get(u) ?? {}).map((f) => join(instanceDir(root, u), f)));
+
   const runInstance = async (p: PreparedInstance, key: string, components: KeyComponents): Promise<boolean> => {
     const name = p.instance.name;
     const release = await pool.acquire(planIndex.get(name) ?? Number.MAX_SAFE_INTEGER);
@@ -225,6 +235,8 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       reporter.start(name, 'run');
       const views = mkdtempSync(join(tmpBase, 'inputs-'));
       const inputs = inputSpecs(prepared, p.instance, (u) => instanceDir(root, u), (u) => outputsOf.get(u)!, views);
+      const watch = watchOutside(root, upstreamFiles(p.instance), pipelineFiles);
+      running++;
       let result: RunResult;
       if (p.stage.kind === 'module') {
         const request = { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, files: p.instance.files.map((f) => join(root, f.path)), outDir, ...shardRequest(p) } as const;
@@ -235,6 +247,8 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       }
       const ms = performance.now() - start;
       removeViews(views);
+      const beside = --running > 0 || concurrentSince(start);
+      lastOverlapEnd = performance.now();
       if (timer) clearTimeout(timer);
       abort.signal.removeEventListener('abort', onAbort);
       output.close();
@@ -250,6 +264,18 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
         });
       }
       if (output.logProblem) reporter.warn(output.logProblem);
+      const outside = watch.check();
+      const who = beside ? `${name} (or a stage running beside it)` : name;
+      for (const f of outside.created) reporter.warn(`\`${f}\` appeared at the top of the repository while ${who} ran: a stage should write only inside its output folder (ctx.outDir, \${out})`);
+      // The stage's own code is checked below (closureChanges fails the instance); the rest is a warning.
+      for (const f of outside.code.filter((c) => !(c in components.code))) reporter.warn(`${f} changed while ${who} ran (an edit, or a stage writing outside its output folder); the stages that use it rerun next time`);
+      if (result.ok && outside.inputs.length) {
+        result = {
+          ok: false,
+          reason: `${outside.inputs[0]} (an input of ${name}) changed while ${who} ran: a stage may write only inside its output folder (ctx.outDir, \${out}); its outputs are not stored, and the next repro restores the input from the store`,
+          detail: outside.inputs.slice(0, 10),
+        };
+      }
       if (result.ok) {
         const changed = closureChanges(root, { ...components.code, ...components.files }, cache);
         if (changed.length) {
