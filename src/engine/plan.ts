@@ -147,6 +147,8 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
   const byName = new Map<string, Instance>();
   const rawDeps = new Map<string, Record<string, string | RawDep>>();
   const isRepoFile = repoFileProbe(root);
+  /** Stages a profile left out with `matrix: []`: no instances, and a fan-in on them selects none. */
+  const leftOut = new Set<string>();
 
   for (const stageName of stageNames) {
     const st: RawStage = raw.stages[stageName]!;
@@ -164,6 +166,7 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
     const matrixAt = (sub: FieldPath) => [[...matrixSource, 'matrix', ...sub], [...matrixSource, 'matrix']];
     const matrixResolved = matrixRaw === undefined ? undefined : interpolate(matrixRaw, { values: { vars }, src, paths: matrixAt, place: 'a matrix' });
     const points = expandMatrix(matrixResolved, src, matrixAt);
+    if (points !== null && points.length === 0) leftOut.add(stageName);
 
     const paramsRaw = deepMerge(st.params ?? {}, over.params);
     const paramsAt = (sub: FieldPath) => [[...overBase, 'params', ...sub], [...base, 'params', ...sub], [...base, 'params'], base];
@@ -207,6 +210,13 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
       const target = stages.get(sel.stage);
       if (!target) {
         throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `dependency on unknown stage \`${sel.stage}\``, expected: `one of: ${stageNames.join(', ')}`, found: `\`${text}\``, field: `stages.${inst.stage}.deps.${depName}` });
+      }
+      if (leftOut.has(sel.stage) && sel.filter !== null && sel.filter !== 'all') {
+        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `dependency on stage \`${sel.stage}\`, which profile \`${profile}\` leaves out (matrix: [])`, expected: 'a whole-stage fan-in (`' + sel.stage + '`), which then selects no instance', found: `\`${text}\``, hint: `leave \`${inst.stage}\` out of this profile too, or give \`${sel.stage}\` a matrix` });
+      }
+      if (leftOut.has(sel.stage)) {
+        inst.deps.push({ name: depName, selector: String(text), files: null, single: false, instances: [] });
+        continue;
       }
       const candidates = target.instances.map((n) => byName.get(n)!);
       const { matches, single, unknownAxes } = matchSelector(sel, candidates);
