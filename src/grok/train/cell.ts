@@ -17,6 +17,7 @@ import { initializeParameters } from '../models/init.ts';
 import { classCount, tensorSpecs } from '../models/spec.ts';
 import { medianOfTimes } from '../stats/median.ts';
 import { type AnyKernel, type EngineName, type KernelFactory, kernelFactoryFor } from './engines.ts';
+import { checkTensorTargets, type TensorNormTargets } from './norms.ts';
 import { SeedRun, type SeedEval, type SeedLog } from './seed-run.ts';
 import { STATE_FORMAT, type TrainState } from './state.ts';
 
@@ -25,6 +26,11 @@ export interface ClampConfig {
   tInt: number;
   /** Absolute target norm ||W|| per seed, in the order of config.seeds. */
   targets: number[];
+  /**
+   * Layer allocation (SPEC 7.1): each clamped tensor held at its own norm instead of one common factor,
+   * the same for every seed. `targets` must then hold, per seed, the total these imply.
+   */
+  perTensor?: TensorNormTargets;
 }
 
 export interface CellConfig {
@@ -134,7 +140,7 @@ export function resolveCellConfig(config: CellConfig): ResolvedCellConfig {
     budget: config.budget,
     evalEvery: config.evalEvery ?? 25,
     logEvery: config.logEvery ?? 200,
-    clamp: config.clamp ? { tInt: config.clamp.tInt, targets: config.clamp.targets.slice() } : null,
+    clamp: config.clamp ? copyClamp(config.clamp) : null,
     stopWhenAllGrokked: config.stopWhenAllGrokked ?? true,
     stopNotBefore: config.stopNotBefore ?? 0,
   };
@@ -158,6 +164,16 @@ export function resolveCellConfig(config: CellConfig): ResolvedCellConfig {
     targets.forEach((t, i) => {
       if (!(t > 0 && Number.isFinite(t))) throw new Error(`${where}: clamp target of seed ${resolved.seeds[i]} must be a positive norm, found ${t}`);
     });
+    const perTensor = resolved.clamp.perTensor;
+    if (perTensor) {
+      checkTensorTargets(tensorSpecs(resolved.model, resolved.p), perTensor, `${where}: clamp.perTensor`);
+      const total = Math.sqrt(Object.values(perTensor).reduce((sum, n) => sum + n * n, 0));
+      targets.forEach((t, i) => {
+        if (Math.abs(t - total) > 1e-9 * total) {
+          throw new Error(`${where}: clamp target of seed ${resolved.seeds[i]} is ${t} but the per-tensor norms add up to ${total}; give their total as each seed's target`);
+        }
+      });
+    }
   }
   if (typeof resolved.stopAt === 'number' && !Number.isInteger(resolved.stopAt)) throw new Error(`${where}: expected an integer stopAt step, found ${resolved.stopAt}`);
   return resolved;
@@ -220,7 +236,7 @@ export async function runCell(config: CellConfig, options: RunCellOptions = {}):
   while (!done) {
     t += 1;
     const clampOn = cfg.clamp !== null && t >= cfg.clamp.tInt;
-    for (let s = 0; s < runs.length; s++) runs[s].step(clampOn ? cfg.clamp!.targets[s] : null);
+    for (let s = 0; s < runs.length; s++) runs[s].step(clampOn ? (cfg.clamp!.perTensor ?? cfg.clamp!.targets[s]) : null);
     const evalNow = t % cfg.evalEvery === 0;
     if (evalNow) evaluate(t);
     done = t >= cfg.budget || (t >= stopAtStep && t >= cfg.stopNotBefore) || (evalNow && t >= cfg.stopNotBefore && conditionMet());
@@ -271,6 +287,10 @@ export async function runCell(config: CellConfig, options: RunCellOptions = {}):
     seeds: runs.map((r) => r.snapshot()),
   };
   return { result, state };
+}
+
+function copyClamp(clamp: ClampConfig): ClampConfig {
+  return { tInt: clamp.tInt, targets: clamp.targets.slice(), ...(clamp.perTensor ? { perTensor: { ...clamp.perTensor } } : {}) };
 }
 
 /** "test acc 0.43 0.91, grokked 1/2": each seed's latest evaluated test accuracy, in seed order. */

@@ -1,7 +1,7 @@
 /**
  * The weight norm ||W|| over the decayed tensors (SPEC: Frobenius over E, W1, W2 for the MLP; every
  * tensor for the transformer), per-tensor norms, and the clamp that rescales those tensors by one common
- * factor so that ||W|| equals a target. Sums run in double in a fixed order (tensor order, then index).
+ * factor so that ||W|| equals a target (or, for the layer-allocation experiment, each tensor to its own norm). Sums run in double in a fixed order (tensor order, then index).
  */
 import type { FloatArray } from '../kernels/contract.ts';
 import type { TensorSpec } from '../models/spec.ts';
@@ -41,4 +41,42 @@ export function clampNorm(params: Record<string, FloatArray>, specs: readonly Te
     for (let i = 0; i < x.length; i++) x[i] = x[i] * factor;
   }
   return factor;
+}
+
+/** Per-tensor targets: every decayed tensor by name, each rescaled to its own Frobenius norm (SPEC 7.1). */
+export type TensorNormTargets = Readonly<Record<string, number>>;
+
+/**
+ * Rescales each decayed tensor to its own target norm, so that ||W|| = sqrt(sum of the targets squared).
+ * Every decayed tensor must have a target: one left out would escape the clamp and the total would drift.
+ */
+export function clampTensorNorms(params: Record<string, FloatArray>, specs: readonly TensorSpec[], targets: TensorNormTargets): void {
+  checkTensorTargets(specs, targets, 'clampTensorNorms');
+  for (const spec of specs) {
+    if (!spec.decayed) continue;
+    const x = params[spec.name];
+    const norm = Math.sqrt(sumOfSquares(x));
+    if (!(norm > 0)) throw new Error(`clampTensorNorms: tensor ${spec.name} has norm ${norm}; cannot rescale it to ${targets[spec.name]}`);
+    const factor = targets[spec.name] / norm;
+    for (let i = 0; i < x.length; i++) x[i] = x[i] * factor;
+  }
+}
+
+/** Every decayed tensor named once with a positive finite norm, and nothing else. */
+export function checkTensorTargets(specs: readonly TensorSpec[], targets: TensorNormTargets, where: string): void {
+  const decayed = specs.filter((s) => s.decayed).map((s) => s.name);
+  const given = Object.keys(targets);
+  const missing = decayed.filter((n) => !(n in targets));
+  const unknown = given.filter((n) => !decayed.includes(n));
+  if (missing.length > 0 || unknown.length > 0) {
+    throw new Error(
+      `${where}: expected one target norm for each clamped tensor [${decayed.join(', ')}], found [${given.join(', ')}]` +
+        (missing.length ? `; missing ${missing.join(', ')}` : '') +
+        (unknown.length ? `; not clamped tensors: ${unknown.join(', ')}` : ''),
+    );
+  }
+  for (const n of decayed) {
+    const t = targets[n];
+    if (!(t > 0 && Number.isFinite(t))) throw new Error(`${where}: the target norm of ${n} must be positive and finite, found ${t}`);
+  }
 }

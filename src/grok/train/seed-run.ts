@@ -7,7 +7,7 @@ import type { TensorSpec } from '../models/spec.ts';
 import { AdamW, type AdamWOptions } from './adamw.ts';
 import type { AnyKernel } from './engines.ts';
 import { MetricScratch, accuracies, logitMetrics } from './metrics.ts';
-import { clampNorm, tensorNorms, weightNorm } from './norms.ts';
+import { clampNorm, clampTensorNorms, type TensorNormTargets, tensorNorms, weightNorm } from './norms.ts';
 import type { SeedState } from './state.ts';
 
 /** SPEC section 4: memorised at train accuracy >= 0.99, grokked at test accuracy >= 0.90. */
@@ -79,11 +79,15 @@ export class SeedRun {
     this.log = { trainAcc: [], testAcc: [], trainLoss: [], testLoss: [], norm: [], tensorNorms: norms, L: [], collapse: [], saturation: [] };
   }
 
-  /** One full-batch optimizer step, then the clamp when a target is given. Returns the loss before the step. */
-  step(clampTarget: number | null): number {
+  /**
+   * One full-batch optimizer step, then the clamp when a target is given: a total norm ||W|| (one common
+   * factor) or one norm per tensor (the layer-allocation experiment). Returns the loss before the step.
+   */
+  step(clampTarget: number | TensorNormTargets | null): number {
     const value = this.kernel.lossAndGrad(this.train, this.training.loss, this.training.tau);
     this.opt.step();
-    if (clampTarget !== null) clampNorm(this.kernel.params, this.specs, clampTarget);
+    if (typeof clampTarget === 'number') clampNorm(this.kernel.params, this.specs, clampTarget);
+    else if (clampTarget !== null) clampTensorNorms(this.kernel.params, this.specs, clampTarget);
     return value;
   }
 
