@@ -41,6 +41,8 @@ export interface SeedLog {
   collapse: number[];
   saturation: number[];
   norm: number[];
+  /** Frobenius norm of each clamped tensor by name (read by the layer-allocation experiment only). */
+  tensorNorms?: Record<string, number[]>;
 }
 
 /** The 25-step evaluation curves, per seed, aligned with evalSteps (only the fork figure reads them). */
@@ -58,7 +60,7 @@ export interface CellResult {
   eval?: SeedEval[];
 }
 
-export type LoggedSeries = keyof SeedLog;
+export type LoggedSeries = Exclude<keyof SeedLog, 'tensorNorms'>;
 
 // ---- accessors: the only places that know the trainer's field names ----
 
