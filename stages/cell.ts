@@ -1,15 +1,18 @@
 /**
  * A clamped cell (SPEC 3): from step tInt the weight norm is held at rho * w_c, where w_c comes from the
- * free control of the same model, loss and modulus; the loss sees the logits divided by tau.
+ * free control of the same model, loss and modulus, or at a published absolute norm (heldNorm); the loss
+ * sees the logits divided by tau.
  */
 import type { StageDefinition } from '../src/engine/stage.ts';
 import type { FreeControlResult } from '../src/grok/analysis/free-control.ts';
 import { defaultClampStart } from '../src/grok/train/clamp-start.ts';
+import { heldNormOf } from '../src/grok/train/held-norm.ts';
 import { single, writeJson } from './support/files.ts';
 import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
 
 interface Params extends TrainParams {
-  rho: number;
+  rho?: number;
+  heldNorm?: number;
   tInt?: number;
 }
 
@@ -18,17 +21,18 @@ export default {
   params: {
     type: 'object',
     additionalProperties: false,
-    required: [...trainRequired, 'rho'],
+    required: [...trainRequired],
+    oneOf: [{ required: ['rho'] }, { required: ['heldNorm'] }],
     properties: {
       ...trainProperties,
       rho: { type: 'number', exclusiveMinimum: 0, description: 'held norm relative to the free control w_c' },
+      heldNorm: { type: 'number', exclusiveMinimum: 0, description: 'an absolute held norm instead of rho x w_c (a published parameter, e.g. the paper\'s 37.37)' },
       tInt: { type: 'integer', minimum: 1, description: 'first step after which the norm is clamped; default 500 (CE), 50 (MSE), 600 (transformer)' },
     },
   },
   compute: computeIdentity,
   estimate: (params, shard) => estimateTraining(params, undefined, shard),
   async run(ctx) {
-    const { rho } = ctx.params;
     const tInt = ctx.params.tInt ?? defaultClampStart(ctx.params.model, ctx.params.loss);
     const free = single(ctx.inputs, 'free');
     const control = await free.json<FreeControlResult>('control.json');
@@ -37,8 +41,9 @@ export default {
     }
     const splits = await readSplits(single(ctx.inputs, 'data'), ctx.params);
     const seeds = ctx.params.seeds;
-    const config = { ...baseConfig(ctx.params), rho, clamp: { tInt, targets: Array(seeds).fill(rho * control.wc) } };
-    ctx.log(`holding ||W|| at ${rho} x w_c = ${(rho * control.wc).toPrecision(6)} from step ${tInt}`);
+    const held = heldNormOf(ctx.params, control.wc);
+    const config = { ...baseConfig(ctx.params), rho: held.rho, clamp: { tInt, targets: Array(seeds).fill(held.norm) } };
+    ctx.log(`holding ||W|| at ${held.norm.toPrecision(6)} (${held.source}; ${held.rho.toPrecision(4)} x w_c ${control.wc.toPrecision(6)}) from step ${tInt}`);
     const { result } = await trainWithProgress(ctx, config, splits);
     await writeJson(ctx.outDir, 'cell.json', result);
   },
