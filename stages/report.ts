@@ -8,6 +8,7 @@ import type { InputRef, StageDefinition } from '../src/engine/stage.ts';
 import type { FreeControlResult } from '../src/grok/analysis/free-control.ts';
 import { markOf, renderReport, writeReport } from '../src/grok/report/index.ts';
 import { buildStudyReport, parseClaims, type StudyArtifact } from '../src/grok/report/study/index.ts';
+import { PUBLISHED_TABLES_FILE, parsePublishedTables } from '../src/grok/report/study/published-tables.ts';
 import { many, single } from './support/files.ts';
 
 interface Params {
@@ -28,6 +29,7 @@ const FILES = {
   transformer: 'transformer.json',
   free: 'control.json',
   tfree: 'control.json',
+  layers: 'layers.json',
 } as const;
 
 type Dependency = keyof typeof FILES;
@@ -64,6 +66,10 @@ export default {
     const claimsRef = single(ctx.inputs, 'claims');
     const claimsFile = claimsFileOf(claimsRef);
     const claims = parseClaims(await claimsRef.text(claimsFile), claimsFile);
+    // The paper's per-cell tables travel with the claims (the `published` stage copies both).
+    const publishedTables = claimsRef.files.includes(PUBLISHED_TABLES_FILE)
+      ? parsePublishedTables(await claimsRef.text(PUBLISHED_TABLES_FILE), PUBLISHED_TABLES_FILE)
+      : null;
     const one = <T>(list: Array<StudyArtifact<T>>, dep: string): StudyArtifact<T> | null => {
       if (list.length > 1) throw new Error(`${ctx.instance}: dependency '${dep}' selects ${list.length} instances; expected at most one`);
       return list[0] ?? null;
@@ -89,6 +95,8 @@ export default {
       audit: one(await readAll(ctx.inputs, 'audit'), 'audit'),
       transformer: one(await readAll(ctx.inputs, 'transformer'), 'transformer'),
       free: [...(await readAll<FreeControlResult>(ctx.inputs, 'free')), ...(await readAll<FreeControlResult>(ctx.inputs, 'tfree'))],
+      layers: await readAll(ctx.inputs, 'layers'),
+      publishedTables,
       extra,
     });
     const files = renderReport(model);

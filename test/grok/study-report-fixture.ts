@@ -10,7 +10,10 @@
  * - T_mem does not depend on tau; dose cells: T = T0 exp(alpha (rho w_c - w_c)), L jumping 3x past rho 1.15;
  * - forks: delay from the fork d_s times 0.5 / 1 / 1.6 / 3.36 (lowered / same / free / raised);
  * - audit: rho 1.25 collapses in float32 (31%) and does not grok in float64 by the budget;
- * - transformer: T(tau) = T0 3.9 tau^-2.9 at rho 1.15.
+ * - transformer: T(tau) = T0 3.9 tau^-2.9 at rho 1.15; elsewhere T = T0 exp(0.4 (norm - w_c)) tau^-2.9 (w_c 31):
+ *   the norm series at tau 1 (rho 0.85, 1) and the sweep held at the published 37.37;
+ * - layer allocation: T = T0 exp(-0.8 gamma^2) (a swing of about 1.3x), L flat within 2%.
+ * The paper's per-cell tables are the repository's own published-tables.yaml (data, not results).
  */
 import { analyzeCollapseGrid } from '../../src/grok/analysis/collapse-grid.ts';
 import { analyzeDoseResponse } from '../../src/grok/analysis/dose-response.ts';
@@ -21,6 +24,9 @@ import { analyzeMseDissociation } from '../../src/grok/analysis/mse-dissociation
 import { analyzeSameStateForks, type ForkArmName } from '../../src/grok/analysis/same-state-forks.ts';
 import { analyzeTemperatureMediation } from '../../src/grok/analysis/temperature-mediation.ts';
 import { analyzeTransformerControl } from '../../src/grok/analysis/transformer.ts';
+import { analyzeLayerAllocation, layerTargets, type LayerShares } from '../../src/grok/analysis/layer-allocation.ts';
+import { parsePublishedTables } from '../../src/grok/report/study/published-tables.ts';
+import { readFileSync } from 'node:fs';
 import type { CellResult } from '../../src/grok/analysis/cells.ts';
 import { canonicalJson } from '../../src/core/canonical-json.ts';
 import { Rng } from '../../src/grok/random.ts';
@@ -38,8 +44,16 @@ export interface StudyOptions {
   taus: number[];
   /** The transformer's tau sweep at rho 1.15; default `taus`; empty for a profile without the raised-norm cells. */
   transformerTaus?: number[];
+  /** The transformer's tau 1 cells by rho (the companion's cross-check); default [0.85, 1, 1.15]. */
+  transformerNormRhos?: number[];
+  /** The transformer's sweep at the published absolute norm; default `taus`; empty for none. */
+  transformerHeldTaus?: number[];
+  /** Layer-allocation moduli; default `moduli`; empty for none. */
+  layerModuli?: number[];
+  /** Leave out published-tables.yaml (a report without per-cell comparisons). */
+  withoutPublishedTables?: boolean;
   /** Drop experiments (a profile that does not run them). */
-  without?: Array<'dose' | 'grid' | 'memorization' | 'forks' | 'audit' | 'transformer' | 'dissociation'>;
+  without?: Array<'dose' | 'grid' | 'memorization' | 'forks' | 'audit' | 'transformer' | 'dissociation' | 'layers'>;
   /** Moduli at which the CE sweep cell at this tau does not grok (to show "not grokked"). */
   stalledTau?: number;
 }
@@ -219,23 +233,61 @@ export function buildStudyInput(options: StudyOptions, claims: StudyClaim[] = []
   if (!without.has('transformer')) {
     const n = options.seeds;
     const g = seedFactors(1059, n);
-    const tcell = (rho: number, tau: number) =>
+    const wcT = 31;
+    const tcell = (rho: number, tau: number, heldNorm = rho * wcT) =>
       makeCell({
         model: 'transformer',
         p: 59,
-        rho,
+        rho: heldNorm / wcT,
         tau,
         budget: options.budget,
-        seeds: seedsFrom(g.map((f) => (rho === 1 ? 3100 : 3100 * 3.9 * tau ** -2.9) * f), options.budget, (i) => 700 * g[i]),
+        clampTargets: g.map(() => heldNorm),
+        seedIds: g.map((_, i) => i + 1),
+        seeds: seedsFrom(
+          g.map((f) => (rho === 1.15 ? 3100 * 3.9 * tau ** -2.9 : 3100 * Math.exp(0.4 * (heldNorm - wcT)) * tau ** -2.9) * f),
+          options.budget,
+          (i) => 700 * g[i],
+        ),
         L: rho === 1 ? 8 : (8 * 1.6) / tau,
       });
     const freeT = freeCell('ce', 59, n, 'transformer');
-    const result = analyzeTransformerControl({ free: freeT, baseline: tcell(1, 1), sweep: (options.transformerTaus ?? options.taus).map((tau) => tcell(1.15, tau)), bootstrap });
+    const result = analyzeTransformerControl({
+      free: freeT,
+      baseline: tcell(1, 1),
+      sweep: (options.transformerTaus ?? options.taus).map((tau) => tcell(1.15, tau)),
+      bootstrap,
+      normCells: (options.transformerNormRhos ?? [0.85, 1, 1.15]).map((rho) => tcell(rho, 1)),
+      held: (options.transformerHeldTaus ?? options.taus).map((tau) => tcell(NaN, tau, 37.37)),
+      horizon: Math.min(30000, options.budget),
+    });
     transformer = asArtifact('transformer', 'transformer.json', result);
     free.push(asArtifact('tfree', 'control.json', analyzeFreeControl(freeT)));
   }
 
-  return { profile, generator: 'grokpipe test', claims, mediation, dissociation, grid, memorization, dose, forks, audit, transformer, free };
+  const layers: NonNullable<StudyReportInput['layers']> = [];
+  for (const p of without.has('layers') ? [] : (options.layerModuli ?? options.moduli)) {
+    const n = options.seeds;
+    const g = seedFactors(p + 2000, n);
+    const raw = { E: 0.55, W1: 0.62, W2: 0.56 };
+    const scale = Math.hypot(raw.E, raw.W1, raw.W2);
+    const shares: LayerShares = { shares: { E: raw.E / scale, W1: raw.W1 / scale, W2: raw.W2 / scale }, theta0: raw.W2 ** 2 / (raw.E ** 2 + raw.W2 ** 2), seeds: g.map((_, i) => i + 1) };
+    const cells = [-0.6, -0.3, 0, 0.3, 0.6].map((gamma) => {
+      const targets = layerTargets(shares, wcCe(p), gamma);
+      const cell = makeCell({
+        p,
+        rho: 1,
+        budget: options.budget,
+        clampTargets: g.map(() => targets.total),
+        seeds: seedsFrom(g.map((f) => T0(p) * Math.exp(-0.8 * gamma * gamma) * f), options.budget, (i) => 0.3 * T0(p) * g[i]),
+        L: (_step, i) => L0(p) * (1 + 0.02 * gamma) * (1 + 0.01 * (i - (n - 1) / 2) / n),
+      });
+      return { cell, targets };
+    });
+    layers.push(asArtifact(`layers[p=${p}]`, 'layers.json', analyzeLayerAllocation({ cells, shares, wc: wcCe(p) })));
+  }
+
+  const publishedTables = options.withoutPublishedTables ? null : parsePublishedTables(readFileSync(new URL('../../published-tables.yaml', import.meta.url), 'utf8'));
+  return { profile, generator: 'grokpipe test', claims, mediation, dissociation, grid, memorization, dose, forks, audit, transformer, free, layers, publishedTables };
 }
 
 function forkResult(p: number, options: StudyOptions, bootstrap: { resamples: number; seed: number }) {

@@ -2,6 +2,7 @@
  * stages/report.ts end to end on files: the analysis artifacts and claims.yaml written to upstream folders,
  * read through InputRef-like objects as the engine hands them over, and the report written to outDir.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +83,11 @@ describe('the report stage', () => {
       transformer: (await refsOf([input.transformer!]))[0],
       free: await refsOf(input.free.filter((f) => f.instance !== 'tfree')),
       tfree: (await refsOf(tfree))[0],
-      claims: await upstream('claims', { 'claims.yaml': stringify({ claims: sampleClaims() }) }),
+      layers: await refsOf(input.layers ?? []),
+      claims: await upstream('claims', {
+        'claims.yaml': stringify({ claims: sampleClaims() }),
+        'published-tables.yaml': readFileSync(new URL('../../published-tables.yaml', import.meta.url), 'utf8'),
+      }),
     };
     const logs: string[] = [];
     const out = join(root, 'out');
@@ -93,12 +98,14 @@ describe('the report stage', () => {
         'collapse-grid-59.svg',
         'dose-response.svg',
         'forks-59.svg',
+        'layer-allocation.svg',
         'mediation-curve-ce.svg',
         'mediation-curve-mse.svg',
         'memorization-split.svg',
         'precision-collapse.svg',
         'precision-tgrok.svg',
         'tau-sweep.svg',
+        'transformer-held-norm.svg',
         'transformer-sweep.svg',
       ],
     );

@@ -173,9 +173,9 @@ describe('missing values and missing experiments', () => {
   });
 
   it('omits the sections of experiments the profile did not run, and still renders', () => {
-    const partial = buildStudyInput({ ...OPTIONS, without: ['dose', 'grid', 'memorization', 'forks', 'audit', 'transformer', 'dissociation'] }, sampleClaims(), PROFILE);
+    const partial = buildStudyInput({ ...OPTIONS, without: ['dose', 'grid', 'memorization', 'forks', 'audit', 'transformer', 'dissociation', 'layers'] }, sampleClaims(), PROFILE);
     const m = buildStudyReport(partial);
-    expect(m.sections.map((s) => s.id)).toEqual(['headline', 'free-controls', 'temperature', 'not-covered']);
+    expect(m.sections.map((s) => s.id)).toEqual(['headline', 'free-controls', 'temperature', 'paper-tables', 'not-covered']);
     const files = renderReport(m);
     expect(Object.keys(files).filter((f) => f.startsWith('figures/'))).toEqual([
       'figures/tau-sweep.svg',
@@ -188,13 +188,13 @@ describe('missing values and missing experiments', () => {
   });
 
   it('shows the transformer free control and baseline, without ratio or sweep figure, for a profile without its raised-norm cells', () => {
-    const m = buildStudyReport(buildStudyInput({ ...OPTIONS, transformerTaus: [] }, sampleClaims(), PROFILE));
+    const m = buildStudyReport(buildStudyInput({ ...OPTIONS, transformerTaus: [], transformerNormRhos: [1], transformerHeldTaus: [], withoutPublishedTables: true }, sampleClaims(), PROFILE));
     const section = m.sections.find((s) => s.id === 'transformer')!;
     const tables = section.tables ?? [];
     expect(tables.map((t) => t.id)).toEqual(['transformer-cells']);
     expect(tables[0].rows.map((r) => r[0])).toEqual(['free control (no clamp, τ = 1)', 'baseline (ρ = 1, τ = 1)']);
     expect(section.figures).toEqual([]);
-    expect(section.text.join(' ')).toContain('belong to the paper profile');
+    expect(section.text.join(' ')).toContain('belong to the full and paper profiles');
     const files = renderReport(m);
     expect(Object.keys(files)).not.toContain('figures/transformer-sweep.svg');
     for (const [name, text] of Object.entries(files)) expect(text, name).not.toMatch(/NaN|undefined|>null</);
@@ -282,7 +282,9 @@ describe('the rendered page', () => {
       'forks-59',
       'precision-tgrok',
       'precision-collapse',
+      'transformer-held-norm',
       'transformer-sweep',
+      'layer-allocation',
     ]);
   });
 });

@@ -18,6 +18,8 @@ import { PublishedValues } from './published.ts';
 import { mediationArms, temperatureSection } from './temperature.ts';
 import { transformerSection } from './transformer.ts';
 import { claimApplies } from '../../../core/claims.ts';
+import { layerAllocationSection } from './layer-allocation.ts';
+import { paperTablesSection } from './paper-tables.ts';
 
 export const DEFAULT_TITLE = 'What does the weight norm control in grokking? A grokpipe reproduction';
 
@@ -48,6 +50,7 @@ export function buildStudyReport(raw: StudyReportInput): ReportModel {
     dose: unique(raw.dose),
     forks: unique(raw.forks),
     free: unique(raw.free),
+    layers: unique(raw.layers ?? []),
   };
   const artifacts = allArtifacts(input);
   const published = new PublishedValues(input.claims);
@@ -62,7 +65,9 @@ export function buildStudyReport(raw: StudyReportInput): ReportModel {
     memorizationSection(input.memorization, published),
     forksSection(input.forks, published),
     precisionSection(input.audit, published),
-    transformerSection(input.transformer, published),
+    transformerSection(input.transformer, published, input.publishedTables ?? null),
+    layerAllocationSection(input.layers ?? [], input.publishedTables ?? null, published),
+    paperTablesSection({ arms, free: input.free, dose: input.dose, forks: input.forks }, input.publishedTables ?? null),
     extraSection(input.extra ?? []),
     notCoveredSection(input.claims, input.profile),
   ];

@@ -6,12 +6,14 @@ import type { CollapseGridResult } from '../../analysis/collapse-grid.ts';
 import type { DoseResponseResult } from '../../analysis/dose-response.ts';
 import type { Float64AuditResult } from '../../analysis/float64-audit.ts';
 import type { FreeControlResult } from '../../analysis/free-control.ts';
+import type { LayerAllocationResult } from '../../analysis/layer-allocation.ts';
 import type { MemorizationControlResult } from '../../analysis/memorization-control.ts';
 import type { MseDissociationResult } from '../../analysis/mse-dissociation.ts';
 import type { SameStateForksResult } from '../../analysis/same-state-forks.ts';
 import type { TemperatureMediationResult } from '../../analysis/temperature-mediation.ts';
 import type { TransformerControlResult } from '../../analysis/transformer.ts';
 import type { Claim } from '../../../core/claims.ts';
+import type { PublishedTables } from './published-tables.ts';
 
 /** One JSON file of one stage instance, e.g. { instance: 'grid[p=59]', file: 'grid.json', data }. */
 export interface StudyArtifact<T = unknown> {
@@ -54,6 +56,10 @@ export interface StudyReportInput {
   transformer: StudyArtifact<TransformerControlResult> | null;
   /** Experiment 1, MLP and transformer: free[..]/control.json and tfree/control.json. */
   free: Array<StudyArtifact<FreeControlResult>>;
+  /** Experiment 11 (SPEC 7.1): layers[p=..]/layers.json. */
+  layers?: Array<StudyArtifact<LayerAllocationResult>>;
+  /** The paper's per-cell tables (published-tables.yaml); null or absent: no per-cell comparison. */
+  publishedTables?: PublishedTables | null;
   /** Any other JSON a claim may name (looked up after the typed artifacts above). */
   extra?: StudyArtifact[];
 }
@@ -70,6 +76,7 @@ export function allArtifacts(input: StudyReportInput): StudyArtifact[] {
     ...(input.audit ? [input.audit] : []),
     ...(input.transformer ? [input.transformer] : []),
     ...input.free,
+    ...(input.layers ?? []),
     ...(input.extra ?? []),
   ];
 }
