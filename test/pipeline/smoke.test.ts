@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'bin', 'stages', 'src'];
+const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'published-tables.yaml', 'bin', 'stages', 'src'];
 const LINKED = ['node_modules', 'build'];
 
 let dir: string;

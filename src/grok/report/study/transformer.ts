@@ -271,7 +271,7 @@ function ownSweepTables(transformer: StudyArtifact<TransformerControlResult>, pu
           intervalCell(m.normUpRatio, m.bootstrap.normUpRatio, RATIO),
           hot ? grokCell(hot.summary) : stepsCell(t.tGrokTauHi, budget),
           numberCell(t.ratioTau1OverTauHi, times(1), 'not defined'),
-          published.cell(transformer, times(1), 'ratioTau1OverTauHi'),
+          published.cell(transformer, times(1), 'ratioTau1OverTauHi', 'held.ratioTau1OverTauHi'),
           intervalCell(m.recoveryFraction, m.bootstrap.recoveryFraction, RECOVERY),
           numberCell(m.l0, LOGIT_SCALE, 'no L (not grokked)'),
           numberCell(m.logitScaleSwing?.ratio ?? null, times(2), 'not defined'),
