@@ -102,13 +102,7 @@ function narrative(t: TransformerControlResult, tables: PublishedTables | null, 
     out.push(
       `The delay is exponential in the held norm: over our τ = 1 cells ln T_grok rises by α = ${formatNumber(law.alpha, fixed(3))} per unit of ‖W‖ ` +
         `(a factor ${formatNumber(law.factorPerUnit, times(2))} per unit, ${law.n} cells). ` +
-        (paperFree && paperRaised && t.wc !== null
-          ? `The paper’s w_c (${num(metric(paperFree, 'wc'))}) is ${formatNumber(1 - (metric(paperFree, 'wc') as number) / t.wc, { kind: 'percent', digits: 0 })} below ours, so its “ρ = 1.15” held ` +
-            `${num(metric(paperRaised, 'heldNorm'))}` +
-            (t.raised ? `, while ${rhoLabel(t.raised.rho)} × our w_c is ${num(t.raised.heldNorm)}` : '') +
-            (t.raisedOverHeldFactor !== null ? `: by the fitted law our ρ = 1.15 cell is ${formatNumber(t.raisedOverHeldFactor, times(1))} slower than the paper’s. ` : '. ') +
-            'The paper’s raised-norm cells were therefore held near our own (and the companion’s) baseline norm, and its ratio is re-measured at that absolute norm.'
-          : ''),
+        (paperFree && paperRaised && t.wc !== null ? wcComparison(t, metric(paperFree, 'wc') as number, metric(paperRaised, 'heldNorm'), metric(paperRaised, 'rho')) : ''),
     );
   }
   if (t.held) {
@@ -133,6 +127,25 @@ function narrative(t: TransformerControlResult, tables: PublishedTables | null, 
     );
   }
   return out;
+}
+
+/** The paper's w_c against ours, what its raised norm amounts to here, and the delay law's factor between them. */
+function wcComparison(t: TransformerControlResult, paperWc: number, paperRaisedNorm: number | null, paperRho: number | null): string {
+  const wc = t.wc as number;
+  const gap = paperWc / wc - 1;
+  let text = `The paper’s w_c (${num(paperWc)}) is ${formatNumber(Math.abs(gap), { kind: 'percent', digits: 0 })} ${gap < 0 ? 'below' : 'above'} ours`;
+  if (paperRaisedNorm !== null) {
+    text += `, so its “${paperRho === null ? 'raised norm' : rhoLabel(paperRho)}” held ${num(paperRaisedNorm)}, ${formatNumber(paperRaisedNorm / wc, fixed(3))} × our w_c`;
+    if (t.raised) text += `, while our ${rhoLabel(t.raised.rho)} held ${num(t.raised.heldNorm)}`;
+  }
+  text += '. ';
+  const f = t.raisedOverHeldFactor;
+  if (f !== null && t.raised) {
+    text +=
+      `By the fitted law our ${rhoLabel(t.raised.rho)} cell is ${formatNumber(f >= 1 ? f : 1 / f, times(1))} ${f >= 1 ? 'slower' : 'faster'} than a cell at the paper’s norm, ` +
+      'so the paper’s ratio is re-measured at the paper’s absolute norm rather than at the same ρ × our w_c.';
+  }
+  return text;
 }
 
 function grokkedWords(row: PublishedRow | null): Cell {
