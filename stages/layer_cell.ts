@@ -30,7 +30,7 @@ export default {
   },
   compute: computeIdentity,
   // The total is held at w_c, so the baseline's published T_grok (rho 1) is the cost model's best guess.
-  estimate: (params) => estimateTraining({ ...params, rho: 1 }),
+  estimate: (params, shard) => estimateTraining({ ...params, rho: 1 }, undefined, shard),
   async run(ctx) {
     if (ctx.params.model === 'transformer') throw new Error(`${ctx.instance}: layer allocation splits the MLP's E, W1 and W2; expected model mlp`);
     const tInt = ctx.params.tInt ?? defaultClampStart(ctx.params.model, ctx.params.loss);
