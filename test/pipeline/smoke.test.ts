@@ -13,8 +13,8 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'published-tables.yaml', 'bin', 'stages', 'src'];
-const LINKED = ['node_modules', 'build'];
+const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'published-tables.yaml', 'bin', 'stages', 'src', 'build'];
+const LINKED = ['node_modules'];
 
 let dir: string;
 

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { noSlurm } from './cluster.ts';
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'bin', 'stages', 'src'];
+const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'published-tables.yaml', 'bin', 'stages', 'src'];
 const LINKED = ['node_modules', 'build'];
 const TARGET = 'mediation[loss=mse,p=23]';
 const dirs: string[] = [];
