@@ -55,6 +55,10 @@ export function toRepoPath(root: string, abs: string): string {
   return relative(root, abs).split(sep).join('/');
 }
 
+function shorten(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
 function isOutside(rel: string): boolean {
   return rel === '..' || rel.startsWith('../') || rel.startsWith('/');
 }
@@ -161,7 +165,7 @@ export class ClosureResolver {
       span: Math.max(1, Math.min(imp.spec.length, 80)),
       sourceLine: readFileSync(abs, 'utf8').split('\n')[imp.line - 1],
       expected: `a string literal (or a template literal without \${}), so that the key knows which file is loaded`,
-      found: `\`${imp.spec.length > 80 ? `${imp.spec.slice(0, 77)}...` : imp.spec}\``,
+      found: imp.spec.startsWith('`') ? shorten(imp.spec) : `\`${shorten(imp.spec)}\``,
       hint: 'write the specifier literally (one import per file, e.g. a switch over literal imports); for an optional package, write its name as a string literal (`import(\'pkg\' as string)` keeps TypeScript from checking it)',
     });
   }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ClosureResolver } from '../../src/engine/code-closure.ts';
 import { FileHashCache } from '../../src/engine/file-hash-cache.ts';
+import { scanImports } from '../../src/engine/import-scan.ts';
 import { sha256 } from '../../src/engine/sha256.ts';
 import { cli, cliProcess, makeRepo, ranIn, removeRepos, snapshot, type Repo } from '../engine/helpers.ts';
 
@@ -248,5 +249,35 @@ describe('what the key cannot know is refused at file:line:col, with a hint, and
     expect(r.err).toMatch(/outside the repository .*symlinks followed/);
     expect(r.err).toMatch(/stages\/bad\.ts:1:20/);
     expect(snapshot(bad)).toEqual({});
+  });
+});
+
+describe('the lexer, form by form (fast, no CLI)', () => {
+  test('key-forms: every runtime form is found with its position; type positions, comments, strings, regexes and look-alikes are not', () => {
+    const src = [
+      "import * as ns from './ns.ts';", // 1
+      "export { x as y } from './reexport.ts';", // 2
+      "import data from './data.json' with { type: 'json' };", // 3
+      "import eq = require('./import-equals.cjs');", // 4
+      "type T = typeof import('./type-position.ts');", // 5
+      "let q: import('./type-arg.ts').Q;", // 6
+      "const o = { require: (s: string) => s }; o.require('./method-call.ts');", // 7
+      "const requireHere = (s: string) => s; requireHere('./lookalike.ts');", // 8
+      "const r = /import('.\\/in-regex.ts')/;", // 9
+      "const s = 'require(\"./in-string.cjs\")';", // 10
+      "/* new URL('./in-comment.wasm', import.meta.url) */", // 11
+      "const w = new URL(\"./real.wasm\", import.meta.url);", // 12
+      'const lazy = () => import(`./template.ts`);', // 13
+      'void [ns, eq, data, w, lazy, q, r, s];',
+    ].join('\n');
+    const found = scanImports(src, 'forms.ts', '.ts');
+    expect(found.map((i) => `${i.kind}:${i.spec}@${i.line}`)).toEqual([
+      'import:./ns.ts@1',
+      'import:./reexport.ts@2',
+      'import:./data.json@3',
+      'require:./import-equals.cjs@4',
+      'asset:./real.wasm@12',
+      'import:./template.ts@13',
+    ]);
   });
 });
