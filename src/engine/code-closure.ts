@@ -116,7 +116,11 @@ export class ClosureResolver {
           }
           case 'file': {
             const targetRel = toRepoPath(this.realRoot, r.path);
-            if (isOutside(targetRel)) throw this.importError(abs, rel, imp, `it is outside the repository (${r.path}, symlinks followed)`);
+            if (isOutside(targetRel)) {
+              const named = toRepoPath(this.realRoot, r.lexical);
+              const viaLink = isOutside(named) ? null : named;
+              throw this.importError(abs, rel, imp, `it is outside the repository (${r.path}, symlinks followed)`, viaLink ? `${viaLink} is a symlink (or lies in a symlinked folder) leading out of the repository: the closure holds repository files only, by real path; copy the file (or folder) into the repository instead of linking to it` : undefined);
+            }
             queue.push(r.path);
             break;
           }

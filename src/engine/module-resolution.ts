@@ -15,7 +15,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ImportKind } from './import-scan.ts';
 
 export type Resolution =
-  | { kind: 'file'; path: string }
+  /** `path` is the real path; `lexical` the path as named, before symlinks were followed. */
+  | { kind: 'file'; path: string; lexical: string }
   | { kind: 'missing-asset'; path: string }
   | { kind: 'package'; name: string }
   | { kind: 'builtin' }
@@ -84,7 +85,7 @@ export class ModuleResolver {
     const path = fileURLToPath(url);
     if (!existsSync(path)) return { kind: 'missing-asset', path };
     if (!isFile(path)) return { kind: 'unresolved', why: `${path} is not a regular file`, hint: 'an asset must be one file, so that its bytes can enter the key' };
-    return { kind: 'file', path: realpathSync(path) };
+    return { kind: 'file', path: realpathSync(path), lexical: path };
   }
 
   /** A path with tsx's leniency: `.js` may name the `.ts` file, the extension or `/index` may be left out. */
@@ -93,7 +94,7 @@ export class ModuleResolver {
     const ext = extname(base);
     if (ext === '.js' || ext === '.mjs' || ext === '.cjs' || ext === '.jsx') candidates.push(base.slice(0, -ext.length) + ext.replace('js', 'ts'));
     for (const e of ['.ts', '.mts', '.tsx', '.js', '.mjs', '.cjs', '/index.ts', '/index.js']) candidates.push(base + e);
-    for (const c of candidates) if (isFile(c)) return { kind: 'file', path: realpathSync(c) };
+    for (const c of candidates) if (isFile(c)) return { kind: 'file', path: realpathSync(c), lexical: c };
     return { kind: 'unresolved', why: `no such file (${spec.startsWith('#') ? '' : 'looked for '}${base})` };
   }
 

@@ -252,6 +252,19 @@ describe('what the key cannot know is refused at file:line:col, with a hint, and
   });
 });
 
+describe('symlinked folders', () => {
+  test('key-symlink: an asset in a symlinked folder leading outside (build/ -> elsewhere) is refused, naming the link', async () => {
+    const outside = makeRepo({ 'k.wasm': 'wasm' });
+    const bad = makeRepo({ 'pipeline.yaml': 'version: 1\nstages:\n  bad:\n    uses: stages/bad.ts\n', 'stages/bad.ts': "export const k = new URL('../build/k.wasm', import.meta.url);\nexport default { params: { type: 'object' }, run() {} };\n" });
+    symlinkSync(outside.dir, join(bad.dir, 'build'));
+    const r = await cli(bad, 'repro');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/stages\/bad\.ts:1:26/);
+    expect(r.err).toMatch(/hint: build\/k\.wasm is a symlink \(or lies in a symlinked folder\) leading out of the repository/);
+    expect(snapshot(bad)).toEqual({});
+  });
+});
+
 describe('the lexer, form by form (fast, no CLI)', () => {
   test('key-forms: every runtime form is found with its position; type positions, comments, strings, regexes and look-alikes are not', () => {
     const src = [

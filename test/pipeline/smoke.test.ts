@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'published-tables.yaml', 'bin', 'stages', 'src', 'build'];
+// build/ is copied, not linked: the code closure refuses a file whose real path leaves the repository.
 const LINKED = ['node_modules'];
 
 let dir: string;

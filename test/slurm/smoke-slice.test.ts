@@ -14,8 +14,9 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { noSlurm } from './cluster.ts';
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'published-tables.yaml', 'bin', 'stages', 'src'];
-const LINKED = ['node_modules', 'build'];
+const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'published-tables.yaml', 'bin', 'stages', 'src', 'build'];
+// build/ is copied, not linked: the code closure refuses a file whose real path leaves the repository.
+const LINKED = ['node_modules'];
 const TARGET = 'mediation[loss=mse,p=23]';
 const dirs: string[] = [];
 
