@@ -120,15 +120,17 @@ describe('process groups', () => {
 
   test('timeout: the engine kills the whole group when it expires and reports a timeout, not "killed from outside"', async () => {
     const { repo } = await builtRepo();
-    repo.write('pipeline.yaml', PIPE(2, '1s'));
+    // Long enough for the shell to start and record its pids on a loaded machine.
+    repo.write('pipeline.yaml', PIPE(2, '4s'));
     const before = snapshot(repo);
     const t0 = performance.now();
     const r = await cli(repo, 'repro');
     const took = performance.now() - t0;
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✗ FAILED\s+hold: timed out after 1s \(the `timeout:` of stage hold\); its processes were stopped and nothing was stored/);
+    expect(r.out).toMatch(/✗ FAILED\s+hold: timed out after 4s \(the `timeout:` of stage hold\); its processes were stopped and nothing was stored/);
     expect(r.out).not.toMatch(/killed from outside|killed by SIG/);
-    expect(took).toBeLessThan(8000);
+    expect(took).toBeLessThan(30000);
+    expect(repo.exists('bg.pid')).toBe(true);
     const { shell, bg } = pids(repo);
     await waitFor(() => gone(shell) && gone(bg), 'the timed-out group to die', 3000);
     expect(snapshot(repo)).toEqual(before);

@@ -93,7 +93,7 @@ describe('run lock', () => {
       const t0 = performance.now();
       child.kill('SIGTERM');
       expect(await exited).toBe(130);
-      expect(performance.now() - t0).toBeLessThan(3000);
+      expect(performance.now() - t0).toBeLessThan(10000);
       expect(err).toContain('interrupted while waiting for the run lock; nothing was done');
       expect(err).not.toMatch(/\n\s+at /);
       expect(readFileSync(lockPath(repo), 'utf8')).toBe(content);
