@@ -137,6 +137,26 @@ describe('process groups', () => {
     expect(existsSync(join(repo.dir, '.grokpipe', 'run.lock'))).toBe(false);
   }, 30000);
 
+  test('class: a module stage that ignores ctx.signal (a busy loop) is killed with its children after the grace period', async () => {
+    const BUSY = `import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+export default {
+  params: { type: 'object' },
+  async run() {
+    const child = spawn('sleep', ['300'], { stdio: 'ignore' });
+    writeFileSync('bg.pid', String(child.pid));
+    for (;;) {} // never yields: the abort message cannot be read
+  },
+};
+`;
+    const repo = makeRepo({ 'pipeline.yaml': 'version: 1\nstages:\n  busy:\n    uses: stages/busy.ts\n    timeout: 3s\n', 'stages/busy.ts': BUSY });
+    const r = await cli(repo, 'repro');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/✗ FAILED\s+busy: timed out after 3s \(the `timeout:` of stage busy\)/);
+    await waitFor(() => gone(Number(repo.read('bg.pid'))), 'the module stage\'s child to die with its group', 3000);
+    expect(snapshot(repo)).toEqual({});
+  }, 40000);
+
   test('class: a stage killed from outside is still reported as such (only the engine\'s own stops are relabelled)', async () => {
     const { repo, before } = await builtRepo();
     const running = cli(repo, 'repro');
