@@ -1,4 +1,5 @@
 /** `grokpipe gc [--dry-run]` */
+import { readLock } from '../engine/lock-file.ts';
 import { acquireRunLock } from '../engine/run-lock.ts';
 import { collectGarbage } from '../engine/garbage.ts';
 import type { CliIo } from './io.ts';
@@ -15,7 +16,9 @@ export async function gcCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.help) return (io.out.write(`${GC_USAGE}\n`), 0);
   const root = rootFrom(io.cwd, values.C);
   const dry = !!values['dry-run'];
-  const lock = dry ? null : await acquireRunLock(root, { command: 'grokpipe gc', signal: io.signal, onStale: (why) => io.err.write(`warning: ${why}\n`) });
+  readLock(root); // a malformed or hostile lock is refused before the run lock is taken or anything removed
+  const lock = dry ? null : await acquireRunLock(root, { command: 'grokpipe gc', signal: io.signal, onStale: (why) => io.err.write(`warning: ${why}
+`) });
   try {
     const r = collectGarbage(root, { dryRun: dry });
     for (const o of r.objects) io.out.write(`${dry ? 'would remove' : 'removed'} object ${o}\n`);

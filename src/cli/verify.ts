@@ -23,9 +23,10 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
   if (!values.lock) {
     if (positionals.length || values.sample !== undefined) throw new GrokpipeError({ title: 'instances and --sample only apply to `verify --lock`', expected: VERIFY_USAGE, found: argv.join(' ') });
     const plan = buildPlan(loadProject(root), { profile: values.profile, set: values.set });
+    const lock = readLock(root);
     const claims = loadClaims(root);
     const cache = new FileHashCache(root);
-    const results = evaluateClaims(root, plan, readLock(root), cache, claims);
+    const results = evaluateClaims(root, plan, lock, cache, claims);
     cache.save();
     io.out.write(`claims for profile ${plan.profile}\n${renderClaimsTable(results)}`);
     return results.some((r) => r.status === 'FAIL') ? 1 : 0;

@@ -7,6 +7,7 @@
  * The shared core: it imports nothing outside src/core, so both the engine and src/grok may import it.
  */
 import { canonicalJson } from './canonical-json.ts';
+import { unsafeNameReason } from './safe-names.ts';
 
 export const CHECK_TYPES = ['within', 'in_interval', 'equals', 'at_least', 'at_most'] as const;
 export type CheckType = (typeof CHECK_TYPES)[number];
@@ -49,11 +50,6 @@ export function describeJson(value: unknown): string {
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** A relative path inside the instance folder: no leading '/', no '..' segment, no backslash, no NUL. */
-function isInsidePath(file: string): boolean {
-  return file.length > 0 && !file.startsWith('/') && !file.includes('\\') && !file.includes('\0') && !file.split('/').includes('..');
-}
-
 /** The first problem of a parsed claims document, or null when it is a valid list of claims. */
 export function claimsProblem(document: unknown): ClaimProblem | null {
   if (!isMapping(document)) return { path: [], title: 'claims file is not a mapping', expected: 'a mapping with a `claims:` list at the top', found: describeJson(document) };
@@ -89,8 +85,8 @@ function claimProblem(c: unknown, at: Array<string | number>, seen: Set<string>)
   const rExtra = unknown(r, REPRODUCED_FIELDS, ['reproduced']);
   if (rExtra) return rExtra;
   if (typeof r.instance !== 'string' || r.instance === '') return wrong(['reproduced', 'instance'], 'an instance name', r.instance);
-  if (typeof r.file !== 'string' || !isInsidePath(r.file)) {
-    return wrong(['reproduced', 'file'], 'a relative path inside the instance folder: no leading "/", no ".." segment, no backslash', r.file, typeof r.file === 'string' ? 'path escapes its folder in a claim' : undefined);
+  if (typeof r.file !== 'string' || unsafeNameReason(r.file) !== null) {
+    return wrong(['reproduced', 'file'], 'a relative path inside the instance folder: no leading "/", no ".." segment, no backslash', r.file, typeof r.file === 'string' ? `path escapes its folder in a claim: ${unsafeNameReason(r.file)}` : undefined);
   }
   if (r.path !== undefined && typeof r.path !== 'string') return wrong(['reproduced', 'path'], 'a dot path such as cells.1.verdict', r.path);
   const check = c.check;

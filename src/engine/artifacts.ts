@@ -14,6 +14,7 @@ import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import type { FileHashCache } from './file-hash-cache.ts';
 import { listFiles, uniqueSuffix, writeFileAtomic } from './fs-atomic.ts';
 import type { KeyComponents } from './instance-key.ts';
+import { isSha256, unsafeInstanceNameReason, unsafeOutputsReason } from '../core/safe-names.ts';
 
 export const ARTIFACTS_DIR = 'artifacts';
 export const MANIFEST = 'manifest.json';
@@ -36,12 +37,40 @@ export function instanceDir(root: string, instance: string): string {
   return join(root, ARTIFACTS_DIR, instance);
 }
 
+/**
+ * The manifest of artifacts/<instance>/, or null when there is none or it is not one grokpipe could have
+ * written for this folder (another instance's, a malformed key, an unsafe output name or hash): such a
+ * folder is treated as absent and rebuilt or restored, and none of its names reaches a path.
+ */
 export function readManifest(root: string, instance: string): Manifest | null {
+  if (unsafeInstanceNameReason(instance) !== null) return null;
+  let m: Manifest;
   try {
-    return JSON.parse(readFileSync(join(instanceDir(root, instance), MANIFEST), 'utf8')) as Manifest;
+    m = JSON.parse(readFileSync(join(instanceDir(root, instance), MANIFEST), 'utf8')) as Manifest;
   } catch {
     return null;
   }
+  if (m === null || typeof m !== 'object' || m.instance !== instance || !isSha256(m.key) || unsafeOutputsReason(m.outputs) !== null) return null;
+  return m;
+}
+
+/**
+ * Whether the outputs a manifest lists may be taken as the outputs of `key` without restoring them: the
+ * manifest is for that key and the folder holds exactly those files, AND its outputs are the ones the
+ * store's run record for the key lists (or, with no record, e.g. in a fresh clone, the ones the lock
+ * records for the key). A manifest whose hashes were edited together with the files matches neither, so
+ * the folder is restored or rebuilt instead of being copied into the lock.
+ */
+export function manifestIsTrusted(root: string, manifest: Manifest | null, key: string, cache: FileHashCache, vouchers: { record: { outputs: Record<string, string> } | null; locked: { key: string; outputs: Record<string, string> } | undefined }): boolean {
+  if (!manifest || manifest.key !== key) return false;
+  const reference = vouchers.record?.outputs ?? (vouchers.locked?.key === key ? vouchers.locked.outputs : undefined);
+  if (!reference || !sameOutputs(reference, manifest.outputs)) return false;
+  return isIntact(root, manifest.instance, manifest.outputs, cache);
+}
+
+function sameOutputs(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && b[k] === a[k]);
 }
 
 /**

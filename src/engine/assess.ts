@@ -4,11 +4,11 @@
  * (an upstream must run first, so its key is not known yet). With `why`, each changed key component
  * against the last recorded build (lock file, then manifest), old beside new.
  */
-import { readManifest, isIntact, type Manifest } from './artifacts.ts';
+import { manifestIsTrusted, readManifest, type Manifest } from './artifacts.ts';
 import { ABSENT, diffComponents, type Change } from './component-diff.ts';
 import type { FileHashCache } from './file-hash-cache.ts';
 import { inputKey, keyOf, type KeyComponents } from './instance-key.ts';
-import type { LockFile } from './lock-file.ts';
+import { lockedWithKey, type LockFile } from './lock-file.ts';
 import type { ObjectStore } from './object-store.ts';
 import type { Instance } from './plan.ts';
 import type { Prepared, PreparedInstance } from './prepare.ts';
@@ -88,9 +88,9 @@ export function assessAll(prepared: Prepared, instances: Instance[], ctx: { lock
         a.key = keyOf(components);
         if (ctx.force) {
           a.reasons.push('--force');
-        } else if (manifest && manifest.key === a.key && isIntact(plan.root, inst.name, manifest.outputs, ctx.cache)) {
+        } else if (manifestIsTrusted(plan.root, manifest, a.key, ctx.cache, { record: ctx.store.readRecord(a.key), locked: lockedWithKey(ctx.lock, inst.name, a.key) })) {
           a.state = 'up-to-date';
-          a.outputs = manifest.outputs;
+          a.outputs = manifest!.outputs;
         } else {
           const rec = ctx.store.readRecord(a.key);
           if (rec) {
@@ -98,7 +98,7 @@ export function assessAll(prepared: Prepared, instances: Instance[], ctx: { lock
             a.outputs = rec.outputs;
             a.reasons.push(manifest && manifest.key === a.key ? 'its folder was modified or is incomplete; the store has its outputs' : 'the store has outputs for its key (an earlier build); restores without running');
           } else if (manifest && manifest.key === a.key) {
-            a.reasons.push('its folder was modified and the store has no copy');
+            a.reasons.push('its folder was modified (or its manifest is vouched for by neither a run record nor grokpipe.lock) and the store has no copy');
           }
         }
       }

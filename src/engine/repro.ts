@@ -8,10 +8,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { cleanArtifactLeftovers, installInstance, instanceDir, isIntact, readManifest, type Manifest } from './artifacts.ts';
+import { cleanArtifactLeftovers, installInstance, instanceDir, manifestIsTrusted, readManifest, type Manifest } from './artifacts.ts';
 import { assessAll, inputsComponent, type Assessment } from './assess.ts';
 import { keyOf, type KeyComponents } from './instance-key.ts';
-import { readLock, writeLock, type LockEntry } from './lock-file.ts';
+import { lockedWithKey, readLock, writeLock, type LockEntry } from './lock-file.ts';
 import type { RunRecord } from './object-store.ts';
 import type { Instance } from './plan.ts';
 import type { PreparedInstance } from './prepare.ts';
@@ -137,6 +137,10 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
   mkdirSync(logDir, { recursive: true });
 
   const lock = ws.lock;
+  // A run with --set overrides is not the profile: its results go to artifacts/ and the store, never into
+  // grokpipe.lock, so the lock keeps the profile's own results (what verify and gc go by; docs/pipeline.md).
+  const recordsLock = !options.set?.length;
+  if (!recordsLock) reporter.warn(`--set ${options.set!.join(' ')}: results are not recorded in grokpipe.lock (they are not profile ${plan.profile}'s); verify keeps checking the profile's recorded results`);
   const section: Record<string, LockEntry> = (lock.profiles[plan.profile] ??= {});
   let lockDirty = false;
   let lastLockWrite = performance.now();
@@ -148,6 +152,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
     lastLockWrite = performance.now();
   };
   const record = (name: string, key: string, outputs: Record<string, string>) => {
+    if (!recordsLock) return;
     const old = section[name];
     if (old && old.key === key && JSON.stringify(old.outputs) === JSON.stringify(outputs)) return;
     section[name] = { key, outputs };
@@ -346,9 +351,9 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
     const key = keyOf(components);
     if (!options.force) {
       const manifest = readManifest(root, name);
-      if (manifest && manifest.key === key && isIntact(root, name, manifest.outputs, cache)) {
-        outputsOf.set(name, manifest.outputs);
-        record(name, key, manifest.outputs);
+      if (manifestIsTrusted(root, manifest, key, cache, { record: store.readRecord(key), locked: lockedWithKey(lock, name, key) })) {
+        outputsOf.set(name, manifest!.outputs);
+        record(name, key, manifest!.outputs);
         return finish(name, { status: 'up-to-date' });
       }
     }
@@ -382,7 +387,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
     await Promise.allSettled(promises.values());
     if (firstError) throw (firstError as { e: unknown }).e;
   } finally {
-    if (!options.targets?.length) {
+    if (recordsLock && !options.targets?.length) {
       const names = new Set(plan.instances.map((i) => i.name));
       for (const n of Object.keys(section)) if (!names.has(n)) (delete section[n], (lockDirty = true));
     }

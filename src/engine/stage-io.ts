@@ -2,6 +2,7 @@
  * The boundary between the engine and a stage's files: what it may read (ctx.inputs, a cmd's
  * ${deps.x}) and what counts as its outputs (every regular file it wrote, except manifest.json).
  */
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST } from './artifacts.ts';
 import type { Json } from '../core/canonical-json.ts';
@@ -10,6 +11,8 @@ import { stringify } from './interpolate.ts';
 import { materializeView } from './input-view.ts';
 import type { Instance } from './plan.ts';
 import { declaredOutputs, type Prepared, type PreparedInstance } from './prepare.ts';
+import { OUTPUT_FILE_MODE } from './object-store.ts';
+import { unsafeNameReason } from '../core/safe-names.ts';
 import { sha256OfFile } from './sha256.ts';
 import type { InputSpec } from './worker-protocol.ts';
 import { CLOSE, OPEN } from './yaml-source.ts';
@@ -68,10 +71,20 @@ export function commandArgv(template: string[], inputs: Record<string, InputSpec
   return argv;
 }
 
-/** Hashes of every file the stage wrote, or a message saying why the outputs are not acceptable. */
+/**
+ * Hashes of every file the stage wrote, or a message saying why the outputs are not acceptable. Every
+ * name must be a safe relative name (safe-names.ts: the same rule the lock and the store are read with),
+ * and every file and folder gets a plain mode (0644 / 0755): a stage's setuid or world-writable file
+ * never reaches artifacts/ or the store, and a run leaves the same modes a restore does.
+ */
 export function collectOutputs(outDir: string, p: PreparedInstance): Record<string, string> | string {
   const { files, special } = listFiles(outDir);
   if (special.length) return `the stage wrote ${special[0]}, which is not a regular file (symlinks and devices are not outputs); write a regular file instead`;
+  for (const f of files) {
+    const reason = unsafeNameReason(f);
+    if (reason) return `the stage wrote a file named ${JSON.stringify(f)}, which cannot be an output: ${reason}; write it under a plain name`;
+  }
+  normaliseModes(outDir, files);
   if (files.includes(MANIFEST)) return `the stage wrote ${MANIFEST} at the top of its folder, a name the engine reserves; write it under another name`;
   const missing = declaredOutputs(p.instance, p.stage).filter((f) => !files.includes(f));
   if (missing.length) return `the stage did not write its declared output${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
@@ -80,3 +93,13 @@ export function collectOutputs(outDir: string, p: PreparedInstance): Record<stri
   return out;
 }
 
+
+function normaliseModes(outDir: string, files: readonly string[]): void {
+  const dirs = new Set<string>([outDir]);
+  for (const f of files) {
+    chmodSync(join(outDir, f), OUTPUT_FILE_MODE);
+    const parts = f.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(join(outDir, ...parts.slice(0, i)));
+  }
+  for (const d of dirs) chmodSync(d, 0o755);
+}
