@@ -5,10 +5,11 @@
  * segments, over-long), in an output name, an instance name or a hash, for every verb that reads the
  * lock. Each is refused with exit 2, names the entry with grokpipe.lock:line:col, and changes nothing.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { keyOf } from '../../src/engine/instance-key.ts';
 import { cli, removeRepos, type Repo } from '../engine/helpers.ts';
 import { builtRepo, readLockJson, state, type Lock } from './lock-store-fixture.ts';
 
@@ -54,10 +55,22 @@ async function refused(lockText: string, verb: string[], entry: RegExp) {
 
 describe('a traversal name in grokpipe.lock', () => {
   test('verify --lock refuses an output named ../../../../tmp/x: exit 2, the entry named, nothing written', async () => {
-    const depth = '../'.repeat(repo.dir.split('/').length + 4);
-    await refused(hostileLock(renameOutput(`${depth}${tmpdir().slice(1)}/${target}`)), ['verify', '--lock'], /entry `gen\[k=1\]` names the output ".*grokpipe-hostile-\d+", which is not a safe file name: it has a "\.\." segment/);
+    // The finding as an attacker builds it: gen[k=1]'s output renamed to a path out of the scratch folder,
+    // and sum's key recomputed to match (its components are in the store), so that verify --lock reaches
+    // the point where it copies gen[k=1]'s locked outputs into a scratch folder for sum to read.
+    const evil = `${'../'.repeat(repo.dir.split('/').length + 6)}${tmpdir().slice(1)}/${target}`;
+    const forged = hostileLock((lock) => {
+      renameOutput(evil)(lock);
+      const sum = lock.profiles.quick!['sum']!;
+      const rec = JSON.parse(repo.read(`.grokpipe/store/keys/${sum.key}.json`));
+      const inputs = { ...rec.components.inputs };
+      inputs[`g/gen[k=1]/${evil}`] = inputs['g/gen[k=1]/out.json'];
+      delete inputs['g/gen[k=1]/out.json'];
+      sum.key = keyOf({ ...rec.components, inputs });
+    });
+    await refused(forged, ['verify', '--lock'], /entry `gen\[k=1\]` names the output ".*grokpipe-hostile-\d+", which is not a safe file name: it has a "\.\." segment/);
     // the scratch folder verify would have made is not there either
-    expect(existsSync(join(repo.dir, '.grokpipe')) ? (await import('node:fs')).readdirSync(join(repo.dir, '.grokpipe')).filter((n) => n.startsWith('verify-')) : []).toEqual([]);
+    expect(existsSync(join(repo.dir, '.grokpipe')) ? readdirSync(join(repo.dir, '.grokpipe')).filter((n) => n.startsWith('verify-')) : []).toEqual([]);
   });
   for (const verb of [['repro'], ['status'], ['gc'], ['verify']]) {
     test(`${verb.join(' ')} refuses it too`, async () => {
