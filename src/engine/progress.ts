@@ -74,6 +74,11 @@ function outcomeLine(instance: string, o: Outcome): string {
   }
 }
 
+function beginLine(info: { profile: string; total: number; jobs: number; executor?: string }): string {
+  const where = info.executor && info.executor !== 'local' ? ` as ${info.executor} jobs` : '';
+  return `repro: ${info.total} instance${info.total === 1 ? '' : 's'} in profile ${info.profile}, up to ${info.jobs} in parallel${where}`;
+}
+
 export function summaryLine(s: Summary): string {
   if (s.ran + s.restored + s.failed + s.skipped + (s.interrupted ?? 0) === 0) {
     return `nothing to do: ${s.upToDate} instance${s.upToDate === 1 ? '' : 's'} up to date (profile ${s.profile}, ${formatDuration(s.wallMs)})`;
@@ -95,8 +100,8 @@ class PlainReporter implements Reporter {
     private readonly everyMs: number,
     private readonly verbose: boolean,
   ) {}
-  begin(info: { profile: string; total: number; jobs: number }) {
-    this.out.write(`repro: ${info.total} instance${info.total === 1 ? '' : 's'} in profile ${info.profile}, up to ${info.jobs} in parallel\n`);
+  begin(info: { profile: string; total: number; jobs: number; executor?: string }) {
+    this.out.write(`${beginLine(info)}\n`);
   }
   start(instance: string, action: 'run' | 'restore') {
     const now = performance.now();
@@ -167,9 +172,9 @@ class TtyReporter implements Reporter {
     this.out.write(text.endsWith('\n') ? text : `${text}\n`);
     this.draw();
   }
-  begin(info: { profile: string; total: number; jobs: number }) {
+  begin(info: { profile: string; total: number; jobs: number; executor?: string }) {
     this.total = info.total;
-    this.out.write(`repro: ${info.total} instance${info.total === 1 ? '' : 's'} in profile ${info.profile}, up to ${info.jobs} in parallel\n`);
+    this.out.write(`${beginLine(info)}\n`);
     this.timer = setInterval(() => this.draw(), 250);
     this.timer.unref();
   }

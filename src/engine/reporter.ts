@@ -30,7 +30,8 @@ export interface Reporter {
    * into lines at all. Absent means true.
    */
   readonly wantsLog?: boolean;
-  begin(info: { profile: string; total: number; jobs: number }): void;
+  /** `executor`: where instances run when not on this machine ("slurm"), for the header line. */
+  begin(info: { profile: string; total: number; jobs: number; executor?: string }): void;
   start(instance: string, action: 'run' | 'restore'): void;
   progress(instance: string, p: Progress): void;
   log(instance: string, line: string): void;

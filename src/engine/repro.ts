@@ -172,7 +172,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
   /** Runs in flight by key, so that equal keys run once and the others restore. */
   const inflight = new Map<string, Promise<boolean>>();
 
-  reporter.begin({ profile: plan.profile, total: ws.selected.length, jobs });
+  reporter.begin({ profile: plan.profile, total: ws.selected.length, jobs, executor: executor.name });
 
   const finish = (name: string, o: Outcome): boolean => {
     outcomes.set(name, o);
