@@ -1,14 +1,16 @@
 /**
  * The fork point of the same-state experiment (SPEC 5.7): free training to
  * t_fork = max(minStep, first evaluated step at which every seed has memorized); the whole state
- * (parameters and Adam moments) is saved so that every arm starts from the same bits.
+ * (parameters and Adam moments) is saved so that every arm starts from the same bits. Its seeds may run
+ * as shards (support/seed-shards.ts); the merge assembles the state of every seed at t_fork.
  */
-import type { StageDefinition } from '../src/engine/stage.ts';
-import { encodeState } from '../src/grok/train/state.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { StageDefinition } from '../src/engine/stage.ts';
+import { encodeState } from '../src/grok/train/state.ts';
 import { single, writeJson } from './support/files.ts';
-import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, trainWithProgress, type TrainParams } from './support/training.ts';
+import { seedShardPhases } from './support/seed-shards.ts';
+import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
 
 interface Params extends TrainParams {
   minStep: number;
@@ -23,17 +25,21 @@ export default {
     properties: { ...trainProperties, minStep: { type: 'integer', minimum: 0, default: 800 } },
   },
   compute: computeIdentity,
-  // It stops once every seed has memorized (SPEC 7.2: T_mem 175-975 steps) and not before minStep.
-  estimate: (params) => estimateTraining(params, Math.min(params.budget, Math.max(params.minStep, 1000))),
-  async run(ctx) {
-    const splits = await readSplits(single(ctx.inputs, 'data'), ctx.params);
-    const config = { ...baseConfig(ctx.params), stopWhenAllGrokked: false, stopAt: 'memorize' as const, stopNotBefore: ctx.params.minStep };
-    const { result, state } = await trainWithProgress(ctx, config, splits);
-    if (result.memorizedCount < result.seeds.length) {
-      throw new Error(`only ${result.memorizedCount}/${result.seeds.length} seeds memorized by step ${result.finalStep}; raise the fork stage's budget`);
-    }
-    await writeFile(join(ctx.outDir, 'state.bin'), encodeState(state));
-    await writeJson(ctx.outDir, 'fork.json', { tFork: state.step, norms: result.seeds.map((s) => s.finalNorm), seeds: config.seeds });
-    await writeJson(ctx.outDir, 'cell.json', result);
-  },
+  estimate: (params, shard) => estimateTraining(params, Math.min(params.budget, Math.max(params.minStep, 1000)), shard),
+  ...seedShardPhases<Params>({
+    keepState: true,
+    async cell(ctx, seeds) {
+      const splits = await readSplits(single(ctx.inputs, 'data'), ctx.params);
+      return { config: { ...baseConfig(ctx.params, seeds), stopWhenAllGrokked: false, stopAt: 'memorize' as const, stopNotBefore: ctx.params.minStep }, splits };
+    },
+    async write(ctx, result, state) {
+      if (result.memorizedCount < result.seeds.length) {
+        throw new Error(`only ${result.memorizedCount}/${result.seeds.length} seeds memorized by step ${result.finalStep}; raise the fork stage's budget`);
+      }
+      if (!state) throw new Error(`${ctx.instance}: the fork's merge needs every seed's state`);
+      await writeFile(join(ctx.outDir, 'state.bin'), encodeState(state));
+      await writeJson(ctx.outDir, 'fork.json', { tFork: state.step, norms: result.seeds.map((s) => s.finalNorm), seeds: result.config.seeds });
+      await writeJson(ctx.outDir, 'cell.json', result);
+    },
+  }),
 } satisfies StageDefinition<Params>;

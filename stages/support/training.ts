@@ -75,12 +75,13 @@ export async function readSplits(data: InputRef, params: TrainParams): Promise<S
   return splits;
 }
 
-export function baseConfig(params: TrainParams): CellConfig {
+/** The cell's config for these seeds (default: all of them; one in a seed shard, whose params lack `seeds`). */
+export function baseConfig(params: TrainParams, seeds: number[] = seedList(params.seeds)): CellConfig {
   return {
     model: params.model,
     p: params.p,
     trainFraction: params.trainFraction,
-    seeds: seedList(params.seeds),
+    seeds,
     loss: params.loss,
     tau: params.tau,
     precision: params.precision,

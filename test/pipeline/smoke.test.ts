@@ -11,6 +11,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { canonicalJson } from '../../src/core/canonical-json.ts';
+import type { SplitsFile } from '../../src/grok/data.ts';
+import { type CellResult, runCell } from '../../src/grok/train/cell.ts';
 
 const PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COPIED = ['package.json', 'pipeline.yaml', 'pipeline.schema.json', 'claims.yaml', 'published-tables.yaml', 'bin', 'stages', 'src', 'build'];
@@ -33,7 +36,8 @@ function dryRun(): Map<string, string> {
   return plan;
 }
 
-const stageOf = (instance: string) => instance.replace(/\[.*$/, '');
+// A sharded stage's phases (cell.run[...], cell.barrier[...]) belong to their stage.
+const stageOf = (instance: string) => instance.replace(/\[.*$/, '').replace(/\.(run|barrier)$/, '');
 
 let firstRun: ReturnType<typeof grokpipe>;
 
@@ -163,6 +167,39 @@ describe('the smoke profile of pipeline.yaml', () => {
     }
   });
 
+  test('a cell assembled from its seed instances holds the numbers of the lockstep cell', async () => {
+    const name = 'cell[loss=ce,p=23,rho=1.15,tau=1.5]';
+    const assembled = JSON.parse(readFileSync(join(dir, 'artifacts', name, 'cell.json'), 'utf8')) as CellResult;
+    const splits = JSON.parse(readFileSync(join(dir, 'artifacts', 'data[p=23]', 'splits.json'), 'utf8')) as SplitsFile;
+    expect(assembled.seeds.map((s) => s.seed)).toEqual([0, 1]);
+    const lockstep = await runCell(assembled.config, { splits });
+    expect(canonicalJson(assembled)).toBe(canonicalJson(lockstep.result));
+  });
+
+  test('one more seed trains only that seed, its barrier, continuation where the stop moved, and the merge', () => {
+    const target = 'free[loss=ce,p=23]';
+    const stopFile = join(dir, 'artifacts', 'free.barrier[loss=ce,p=23]', 'stop.json');
+    const stopBefore = readFileSync(stopFile, 'utf8');
+    const plan = new Map<string, string>();
+    const dry = grokpipe('repro', '--profile', 'smoke', '--set', 'vars.seeds=3', '--dry-run', target);
+    expect(dry.code, dry.err).toBe(0);
+    for (const m of dry.out.matchAll(/^(up to date|would restore|would run\??)\s+(\S+)/gm)) plan.set(m[2], m[1]);
+    expect([...plan].filter(([, v]) => v === 'would run').map(([k]) => k)).toEqual(['free.run[loss=ce,p=23,seed=2]']);
+    expect(plan.get('free.run[loss=ce,p=23,seed=0]')).toBe('up to date');
+    expect(plan.get('free.run[loss=ce,p=23,seed=1]')).toBe('up to date');
+    const r = grokpipe('repro', '--profile', 'smoke', '--set', 'vars.seeds=3', target);
+    expect(r.code, r.out + r.err).toBe(0);
+    const ran = [...r.out.matchAll(/✓ ran\s+(\S+)/g)].map((m) => m[1]).sort();
+    const moved = readFileSync(stopFile, 'utf8') !== stopBefore;
+    const finishes = moved ? ['free[loss=ce,p=23,seed=0]', 'free[loss=ce,p=23,seed=1]'] : [];
+    expect(ran, r.out).toEqual(['free.barrier[loss=ce,p=23]', 'free.run[loss=ce,p=23,seed=2]', ...finishes, 'free[loss=ce,p=23,seed=2]', 'free[loss=ce,p=23]'].sort());
+    // back to two seeds: everything is restored from the store, nothing trains
+    const back = grokpipe('repro', '--profile', 'smoke', target);
+    expect(back.code, back.out + back.err).toBe(0);
+    expect(back.out).not.toMatch(/✓ ran\s/);
+    expect(back.out).toMatch(/✓ restored\s+free\[loss=ce,p=23\]/);
+  });
+
   test('changing one tau value reruns only the cells at that tau, the analyses that read them, and the report', () => {
     const file = join(dir, 'pipeline.yaml');
     const original = readFileSync(file, 'utf8');
@@ -176,8 +213,8 @@ describe('the smoke profile of pipeline.yaml', () => {
       // every training instance that reruns is a new cell at tau 1.6; none of the others runs
       const trained = toRun.filter((n) => trainingStages.has(stageOf(n)));
       expect(trained.length).toBeGreaterThan(0);
-      for (const n of trained) expect(n).toMatch(/tau=1\.6\]$/);
-      const newCells = [...plan.keys()].filter((n) => /tau=1\.6\]$/.test(n));
+      for (const n of trained) expect(n).toMatch(/tau=1\.6[,\]]/);
+      const newCells = [...plan.keys()].filter((n) => /tau=1\.6[,\]]/.test(n));
       expect(trained.sort()).toEqual(newCells.sort());
       // downstream: the analyses whose fan-in holds those cells (the grid fans in every CE cell of its
       // modulus, so its input set changed too), and the report; not the dose response, forks, audit or
