@@ -46,7 +46,7 @@ beforeAll(() => {
   for (const f of COPIED) cpSync(join(PROJECT, f), join(dir, f), { recursive: true });
   for (const f of LINKED) symlinkSync(join(PROJECT, f), join(dir, f));
   firstRun = grokpipe('repro', '--profile', 'smoke', '-j', '2');
-}, 600_000);
+}, 1_200_000); // every seed its own instance (189 here): allow for a shared, loaded machine
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
