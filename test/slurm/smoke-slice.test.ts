@@ -3,7 +3,8 @@
  * hashes, byte for byte) as a local run. The whole smoke profile twice (locally and under Slurm) costs
  * about ten minutes on a 2-core machine, more than the test suite can spend, so this runs a slice of it:
  * `mediation[loss=mse,p=23]` and everything upstream (data, the MSE free control, its three cells,
- * the mediation analysis: four stages, six instances), in two temporary copies of the repository.
+ * the mediation analysis: four stages; with each seed its own instance, 26 instances), in two temporary
+ * copies of the repository.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -47,10 +48,10 @@ describe.skipIf(noSlurm !== null)(`the smoke profile under --executor slurm${noS
     expect(b.code, b.out).toBe(0);
     // Every instance really ran as a Slurm job (its state was reported), none was restored.
     expect(b.out).toMatch(/RUNNING job \d+/);
-    expect(b.out).toMatch(/ran 6, restored 0/);
     const lockOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'grokpipe.lock'), 'utf8')).profiles.smoke;
     const [x, y] = [lockOf(local), lockOf(slurm)];
-    expect(Object.keys(y)).toHaveLength(6);
+    expect(b.out).toContain(`ran ${Object.keys(x).length}, restored 0`);
+    expect(Object.keys(y).length).toBeGreaterThan(6); // the seed shards, barriers and merges of the training stages
     expect(y).toEqual(x);
   }, 600_000);
 });
