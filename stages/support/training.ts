@@ -53,7 +53,7 @@ export function computeIdentity(params: TrainParams): Promise<string> {
  * to where the cell is expected to stop (cost-model.ts: the published T_grok tables, or the budget). A
  * seed shard's run phase trains one seed to its own T_grok, its finish continues it to the cell's stop.
  */
-export function estimateTraining(params: TrainParams & { rho?: number; arm?: string }, steps?: number, shard?: ShardEstimate): { seconds: number; basis: string } {
+export function estimateTraining(params: TrainParams & { rho?: number; heldNorm?: number; arm?: string }, steps?: number, shard?: ShardEstimate): { seconds: number; basis: string } {
   const work = { model: params.model, p: params.p, precision: params.precision };
   if (shard) {
     if (shard.phase === 'barrier' || shard.phase === 'merge') return { seconds: 1, basis: `${shard.phase} of ${shard.count} seed shards (reads and writes small files; a guess)` };

@@ -19,6 +19,11 @@ describe('cost model', () => {
     expect(expectedSteps({ p: 59, rho: 1.25, precision: 'f64', seeds: 8, budget: 60000 })).toMatchObject({ steps: 60000 });
   });
 
+  test("a cell held at an absolute norm is read against the paper's w_c: 37.37 on the transformer is the paper's rho 1.15", () => {
+    const held = medianTGrok({ model: 'transformer', p: 59, heldNorm: 37.37, tau: 1.3, seeds: 12, budget: 60000 });
+    expect(held).toEqual(medianTGrok({ model: 'transformer', p: 59, rho: 1.15, tau: 1.3, seeds: 12, budget: 60000 }));
+  });
+
   test('the slowest of more seeds is later, and a table cell never exceeds its budget', () => {
     expect(tail(1)).toBe(1);
     expect(tail(2)).toBeGreaterThan(1.2);

@@ -140,7 +140,7 @@ describe.skipIf(noSlurm !== null)(`repro --executor slurm on a real cluster${noS
   }, 300_000);
 
   test("Ctrl-C cancels this run's jobs and leaves a foreign job alone", async () => {
-    const foreign = spawnSync('sbatch', ['--parsable', '--job-name=grokpipe-test-foreign', '--cpus-per-task=1', '--mem=50M', '--wrap', 'sleep 300'], { encoding: 'utf8' });
+    const foreign = spawnSync('sbatch', ['--parsable', '--job-name=grokpipe-test-foreign', '--output=/dev/null', '--cpus-per-task=1', '--mem=50M', '--wrap', 'sleep 300'], { encoding: 'utf8' });
     expect(foreign.status, foreign.stderr).toBe(0);
     const foreignId = foreign.stdout.trim().split(';')[0]!;
     try {

@@ -106,6 +106,8 @@ export const PUBLISHED_T_GROK: readonly PublishedCell[] = [
   ...cells('mlp', 'mse', 97, [[null, 1, 850], [1, 1, 850], [1.15, 1, 1412], [1.15, 1.15, 1312], [1.15, 1.3, 1225], [1.15, 1.5, 1150], [1.15, 1.7, 1088]]),
   // SPEC 7.2, the transformer (the paper's Table 8).
   ...cells('transformer', 'ce', 59, [[null, 1, 7325], [1, 1, 1238], [1.15, 1, 16112], [1.15, 1.15, 9525], [1.15, 1.3, 6525], [1.15, 1.5, 4712], [1.15, 1.7, 3462]]),
+  // SPEC 7.3, the companion paper's released transformer runs (medians over 16 seeds): rho 0.85.
+  ...cells('transformer', 'ce', 59, [[0.85, 1, 718]]),
 ];
 
 /** SPEC 7.2 (Table 1): the dose law's slope per unit of held norm, per modulus. */
@@ -142,10 +144,18 @@ export interface CellShape {
   /** Absent: the free control. */
   rho?: number;
   tau?: number;
+  /** An absolute held norm instead of rho (read as rho = heldNorm / the paper's w_c for that model). */
+  heldNorm?: number;
   /** A same-state fork arm. */
   arm?: string;
   seeds: number;
   budget: number;
+}
+
+/** The paper's w_c (SPEC 7.2): the transformer's 32.49, the MLP's per loss and modulus (as a power of p between). */
+function paperWc(model: string, loss: string, p: number): number {
+  if (model === 'transformer') return 32.49;
+  return loss === 'mse' ? powerInP(p, { 59: 36.5, 97: 36.61 }) : powerInP(p, CE_WC);
 }
 
 /** The dose law for the MLP under CE at tau 1: the baseline's T_grok x exp(alpha (rho - 1) w_c). */
@@ -160,7 +170,7 @@ export function medianTGrok(c: CellShape): { steps: number; basis: string } | nu
   const model = c.model ?? 'mlp';
   const loss = c.loss ?? 'ce';
   const tau = c.tau ?? 1;
-  const rho = c.rho ?? null;
+  const rho = c.heldNorm !== undefined ? Math.round((100 * c.heldNorm) / paperWc(model, loss, c.p)) / 100 : (c.rho ?? null);
   if (c.arm !== undefined) {
     const delay = FORK_ARM_DELAY[c.arm];
     return delay ? { steps: FORK_STEP + powerInP(c.p, delay), basis: `the fork (${FORK_STEP}) + the published median delay of arm ${c.arm}` } : null;
