@@ -4,6 +4,7 @@
  * estimated duration (instance-durations.ts) and the scheduler's own rule (wall-time.ts).
  */
 import { availableParallelism } from 'node:os';
+import { DURATION_EXPECTED, parseDuration } from '../engine/duration.ts';
 import { GrokpipeError } from '../engine/errors.ts';
 import { instanceDurations, type DurationSource } from '../engine/instance-durations.ts';
 import { formatDuration } from '../engine/progress.ts';
@@ -13,7 +14,14 @@ import { openWorkspace } from '../engine/workspace.ts';
 import type { CliIo } from './io.ts';
 import { parse, rootFrom } from './options.ts';
 
-export const PLAN_USAGE = 'grokpipe plan [targets...] [--profile P] [--cores N[,N...]]... [-C dir]';
+export const PLAN_USAGE = 'grokpipe plan [targets...] [--profile P] [--cores N[,N...]]... [--overhead 500ms] [-C dir]';
+
+/**
+ * Added to each instance not measured: starting its process (tsx) takes about 0.3-0.5 s here
+ * (docs/pipeline.md); a Slurm job's turnaround is seconds (pass --overhead 5s). Measured durations
+ * already hold it.
+ */
+const DEFAULT_OVERHEAD = '500ms';
 
 function coresOption(values: string[] | undefined): number[] {
   if (!values?.length) return [availableParallelism()];
@@ -31,16 +39,19 @@ const hours = (ms: number) => (ms / 3_600_000).toFixed(ms < 36_000_000 ? 2 : 1);
 function how(d: DurationSource): string {
   if (d.kind === 'measured') return `measured (${d.from})`;
   if (d.kind === 'estimated') return `estimated: ${d.basis}`;
-  return 'unknown (no measurement, no estimate): counted as 0';
+  return 'unknown (no measurement, no estimate): counted as its start-up only';
 }
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('plan', argv, { cores: { type: 'string', multiple: true, short: 'n' } }, PLAN_USAGE);
+  const { values, positionals } = parse('plan', argv, { cores: { type: 'string', multiple: true, short: 'n' }, overhead: { type: 'string' } }, PLAN_USAGE);
   if (values.help) return (io.out.write(`${PLAN_USAGE}\n`), 0);
   const cores = coresOption(values.cores);
+  const overhead = parseDuration(values.overhead ?? DEFAULT_OVERHEAD);
+  if (!overhead.ok) throw new GrokpipeError({ title: 'bad value for --overhead', expected: DURATION_EXPECTED, found: overhead.problem });
   const root = rootFrom(io.cwd, values.C);
   const ws = await openWorkspace(root, { profile: values.profile, set: values.set, targets: positionals });
   const durations = await instanceDurations(ws);
+  for (const d of durations.values()) if (d.kind !== 'measured') d.ms += overhead.ms;
   ws.cache.save();
   const timed: TimedInstance[] = ws.selected.map((inst) => ({ name: inst.name, deps: inst.deps.flatMap((d) => d.instances), ms: durations.get(inst.name)!.ms }));
 
@@ -49,7 +60,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const w = io.out.write.bind(io.out);
   w(`plan (profile ${ws.plan.profile}): ${timed.length} instances; ${kinds.measured.n} measured, ${kinds.estimated.n} estimated, ${kinds.unknown.n} unknown\n`);
   w(`core time ${formatDuration(kinds.measured.ms + kinds.estimated.ms)} = ${hours(kinds.measured.ms + kinds.estimated.ms)} core-hours (measured ${formatDuration(kinds.measured.ms)}, estimated ${formatDuration(kinds.estimated.ms)})\n`);
-  w('a build from an empty store, one instance per worker, ready instances started in plan order:\n');
+  w(`a build from an empty store, one instance per worker, ready instances started in plan order; ${formatDuration(overhead.ms)} of start-up added to each instance not measured:\n`);
   const path = criticalPath(timed);
   const table = [['workers', 'wall time', 'core-hours', 'busy', 'bound']];
   for (const n of cores) {
@@ -66,7 +77,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   for (const line of alignColumns(rows).lines) w(`  ${line}\n`);
   if (kinds.unknown.n) {
     const names = [...durations].filter(([, d]) => d.kind === 'unknown').map(([n]) => n);
-    w(`unknown durations (counted as 0): ${names.slice(0, 8).join(', ')}${names.length > 8 ? `, … (${names.length} in all)` : ''}\n`);
+    w(`unknown durations (counted as start-up only): ${names.slice(0, 8).join(', ')}${names.length > 8 ? `, … (${names.length} in all)` : ''}\n`);
   }
   return 0;
 }

@@ -16,7 +16,7 @@ import type { Workspace } from './workspace.ts';
 export type DurationSource =
   | { kind: 'measured'; ms: number; from: string }
   | { kind: 'estimated'; ms: number; basis: string }
-  | { kind: 'unknown'; ms: 0 };
+  | { kind: 'unknown'; ms: number };
 
 /** What identifies the work of a run, as opposed to its key (which also holds code and inputs). */
 function workOf(stage: string, c: Pick<KeyComponents, 'params' | 'compute'>): string {

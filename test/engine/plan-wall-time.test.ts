@@ -60,7 +60,8 @@ stages:
     deps: { parts: work }
 `,
     });
-    const before = await cli(repo, 'plan', '--cores', '1,3');
+    // A start-up of 1 ms per instance keeps the arithmetic below readable (the default is 500ms).
+    const before = await cli(repo, 'plan', '--cores', '1,3', '--overhead', '1ms');
     expect(before.code, before.err).toBe(0);
     expect(before.out).toContain('4 instances; 0 measured, 4 estimated, 0 unknown');
     // 600 + 1200 + 1800 + 60 s of core time; on 3 workers the longest (n=3) then merge: 31 minutes.
@@ -71,6 +72,7 @@ stages:
     const ran = await cli(repo, 'repro', 'work[n=1]');
     expect(ran.code, ran.out + ran.err).toBe(0);
     const after = await cli(repo, 'plan', '--cores', '3');
+    expect(after.out).toContain('500ms of start-up added to each instance not measured');
     expect(after.out).toContain('4 instances; 1 measured, 3 estimated, 0 unknown');
     const bad = await cli(repo, 'plan', '--cores', '0');
     expect(bad.code).toBe(2);
