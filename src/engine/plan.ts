@@ -15,7 +15,7 @@ import { interpolate, type Root } from './interpolate.ts';
 import { expandMatrix, instanceName, type MatrixPoint } from './matrix.ts';
 import { deepMerge, isPlainObject } from './profiles.ts';
 import type { Project, RawDep, RawStage } from './project.ts';
-import { checkDeclaredFiles, repoFileProbe, resolveCode, resolveInstanceFiles, type RepoFile } from './repo-files.ts';
+import { checkDeclaredFiles, repoFilesNamedBy, resolveCode, resolveInstanceFiles, type RepoFile } from './repo-files.ts';
 import { matchSelector, parseSelector } from './selectors.ts';
 import { expandShards, type ShardRole } from './shards.ts';
 import type { FieldPath } from './yaml-source.ts';
@@ -146,7 +146,7 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
   const instances: Instance[] = [];
   const byName = new Map<string, Instance>();
   const rawDeps = new Map<string, Record<string, string | RawDep>>();
-  const isRepoFile = repoFileProbe(root);
+  const namedFiles = repoFilesNamedBy(root);
   /** Stages a profile left out with `matrix: []`: no instances, and a fan-in on them selects none. */
   const leftOut = new Set<string>();
 
@@ -183,7 +183,7 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
       if (st.cmd) {
         const cmdValues = { ...values, params };
         const resolved = interpolate(st.cmd, { values: cmdValues, deferred: new Set<Root>(['deps', 'out']), src, paths: (sub) => [[...base, 'cmd', ...sub]], place: 'a cmd' });
-        checkDeclaredFiles(project, stageName, name, st.cmd, resolved as Json[], { code: declaredCode, files }, isRepoFile);
+        checkDeclaredFiles(project, stageName, name, st.cmd, resolved as Json[], { code: declaredCode, files }, namedFiles);
         command = (resolved as Json[]).flatMap((a) => (Array.isArray(a) ? a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : [typeof a === 'string' ? a : JSON.stringify(a)]));
       }
       const inst: Instance = { name, stage: stageName, matrix: point, params, deps: [], command, files };

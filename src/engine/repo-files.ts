@@ -61,31 +61,46 @@ export function resolveCode(project: Project, stage: string, raw: string[], vars
   return flatStrings(project, stage, 'code', raw, resolved);
 }
 
-/** The `files:` of one instance: interpolated, flattened (a var may hold a list), checked, deduplicated. */
+/**
+ * The `files:` of one instance: interpolated, flattened (a var may hold a list), checked, deduplicated.
+ * Runs once per instance (10,000 times in a large matrix), so it interpolates only entries that hold
+ * an expression and normalises only paths that need it.
+ */
 export function resolveInstanceFiles(project: Project, stage: string, raw: string[], values: Partial<Record<Root, Json>>, instance: string): RepoFile[] {
-  const { src } = project;
-  const resolved = interpolate(raw, { values, src, paths: (sub) => [['stages', stage, 'files', ...sub]], place: 'a stage\'s `files:`' });
   const out: RepoFile[] = [];
-  const seen = new Set<string>();
-  (resolved as Json[]).forEach((v, entry) => {
-    for (const text of flatStrings(project, stage, 'files', raw, [v], entry)) {
-      const path = normalizeRelative(text);
-      const at: FieldPath = ['stages', stage, 'files', entry];
-      if (escapes(path)) {
-        throw src.errorAt(at, { title: `input file of \`${instance}\` escapes the repository`, expected: 'a path relative to the folder holding pipeline.yaml, inside it', found: `\`${text}\` (from \`${showExpressions(raw[entry]!)}\`)` });
-      }
-      if (ENGINE_OWNED.some((d) => path.startsWith(d))) {
-        throw src.errorAt(at, {
-          title: `input file of \`${instance}\` is inside the engine's folder \`${path.split('/')[0]}\``,
-          expected: 'a repository file that no stage writes',
-          found: `\`${path}\` (from \`${showExpressions(raw[entry]!)}\`)`,
-          hint: 'read another stage\'s outputs through `deps:` (with `files:` there to pick some), so that its key follows them',
-        });
-      }
-      if (!seen.has(path)) (seen.add(path), out.push({ path, entry }));
+  let scope: Parameters<typeof interpolate>[1] | null = null;
+  for (let entry = 0; entry < raw.length; entry++) {
+    const written = raw[entry]!;
+    let v: Json = written;
+    if (written.includes(OPEN)) {
+      scope ??= { values, src: project.src, paths: (sub) => [['stages', stage, 'files', ...sub]], place: 'a stage\'s `files:`' };
+      v = interpolate(written, scope, [entry]);
     }
-  });
+    const texts = typeof v === 'string' && v !== '' ? [v] : flatStrings(project, stage, 'files', raw, [v], entry);
+    for (const text of texts) {
+      const path = NEEDS_NORMALIZING.test(text) ? normalizeRelative(text) : text;
+      if (escapes(path) || ENGINE_OWNED.some((d) => path.startsWith(d))) throw misplacedFile(project, stage, instance, entry, text, path);
+      if (!out.some((f) => f.path === path)) out.push({ path, entry });
+    }
+  }
   return out;
+}
+
+/** A `.` or `..` segment, a doubled or leading slash: the only paths normalize() would change. */
+const NEEDS_NORMALIZING = /(^|\/)\.{1,2}(\/|$)|\/\/|^\//;
+
+function misplacedFile(project: Project, stage: string, instance: string, entry: number, text: string, path: string) {
+  const at: FieldPath = ['stages', stage, 'files', entry];
+  const written = showExpressions(project.raw.stages[stage]?.files?.[entry] ?? text);
+  if (escapes(path)) {
+    return project.src.errorAt(at, { title: `input file of \`${instance}\` escapes the repository`, expected: 'a path relative to the folder holding pipeline.yaml, inside it', found: `\`${text}\` (from \`${written}\`)` });
+  }
+  return project.src.errorAt(at, {
+    title: `input file of \`${instance}\` is inside the engine's folder \`${path.split('/')[0]}\``,
+    expected: 'a repository file that no stage writes',
+    found: `\`${path}\` (from \`${written}\`)`,
+    hint: 'read another stage\'s outputs through `deps:` (with `files:` there to pick some), so that its key follows them',
+  });
 }
 
 function flatStrings(project: Project, stage: string, field: string, raw: string[], resolved: Json, offset = 0): string[] {
@@ -111,6 +126,8 @@ function flatStrings(project: Project, stage: string, field: string, raw: string
  * stage's `code:` nor in the instance's `files:`. `args[i]` is the i-th `cmd:` entry after
  * interpolation (a list when a whole-value expression expanded to several arguments). Arguments still
  * holding ${deps.*} or ${out} name engine folders and are skipped; `--opt=path` is checked after `=`.
+ * An argument that is literally a declared path costs a string comparison; any other is looked up once
+ * per plan (`namedFiles`), so 10,000 instances sharing `sh`, `count.sh` stat those once.
  */
 export function checkDeclaredFiles(
   project: Project,
@@ -119,29 +136,25 @@ export function checkDeclaredFiles(
   rawCmd: string[],
   args: Json[],
   declared: { code: ReadonlySet<string>; files: readonly RepoFile[] },
-  isRepoFile: (path: string) => boolean,
+  namedFiles: (arg: string) => readonly string[],
 ): void {
-  const files = new Set(declared.files.map((f) => f.path));
-  args.forEach((a, i) => {
+  const isDeclared = (path: string) => declared.code.has(path) || declared.files.some((f) => f.path === path);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
     for (const arg of Array.isArray(a) ? a : [a]) {
-      if (typeof arg !== 'string' || arg.includes(OPEN)) continue;
-      const candidates = [arg];
-      const eq = /^[^=/]+=(.+)$/.exec(arg);
-      if (eq) candidates.push(eq[1]!);
-      for (const c of candidates) {
-        const path = repoRelative(project.root, c);
-        if (path === null || declared.code.has(path) || files.has(path) || !isRepoFile(path)) continue;
-        const written = showExpressions(rawCmd[i] ?? arg);
-        const looksLikeCode = /\.(sh|bash|py|R|r|pl|rb|js|mjs|cjs|ts|mts|jl|awk|sed)$/.test(path);
-        throw project.src.errorAt(['stages', stage, 'cmd', i], {
-          title: `the command of \`${instance}\` names repository file \`${path}\`, which is not declared, so edits to it would not rerun the stage`,
-          expected: 'every repository file the command reads listed under `code:` (scripts) or `files:` (data), so that its content enters the key',
-          found: `\`${written}\`${written === path ? '' : ` (here \`${arg}\`)`}, in neither list`,
-          hint: looksLikeCode || !written.includes('${') ? `add it: ${looksLikeCode ? 'code' : 'files'}: [${JSON.stringify(written)}]` : `add it: files: [${JSON.stringify(written)}]`,
-        });
-      }
+      if (typeof arg !== 'string' || arg.includes(OPEN) || isDeclared(arg)) continue;
+      const path = namedFiles(arg).find((p) => !isDeclared(p));
+      if (path === undefined) continue;
+      const written = showExpressions(rawCmd[i] ?? arg);
+      const looksLikeCode = /\.(sh|bash|py|R|r|pl|rb|js|mjs|cjs|ts|mts|jl|awk|sed)$/.test(path);
+      throw project.src.errorAt(['stages', stage, 'cmd', i], {
+        title: `the command of \`${instance}\` names repository file \`${path}\`, which is not declared, so edits to it would not rerun the stage`,
+        expected: 'every repository file the command reads listed under `code:` (scripts) or `files:` (data), so that its content enters the key',
+        found: `\`${written}\`${written === path ? '' : ` (here \`${arg}\`)`}, in neither list`,
+        hint: looksLikeCode || !written.includes('${') ? `add it: ${looksLikeCode ? 'code' : 'files'}: [${JSON.stringify(written)}]` : `add it: files: [${JSON.stringify(written)}]`,
+      });
     }
-  });
+  }
 }
 
 /** `p` as a normalised repository-relative path, or null when it points outside the repository. */
@@ -154,18 +167,31 @@ function repoRelative(root: string, p: string): string | null {
   return escapes(norm) || norm === '.' ? null : norm;
 }
 
-/** A memoised "is this a regular file of the repository" for one plan (many instances share arguments). */
-export function repoFileProbe(root: string): (path: string) => boolean {
-  const memo = new Map<string, boolean>();
-  return (path) => {
-    let hit = memo.get(path);
+/**
+ * For one plan: the repository files (regular files, normalised paths) a command argument names, the
+ * argument itself and, for `--opt=value`, the value. Memoised by argument.
+ */
+export function repoFilesNamedBy(root: string): (arg: string) => readonly string[] {
+  const memo = new Map<string, readonly string[]>();
+  const none: readonly string[] = [];
+  return (arg) => {
+    let hit = memo.get(arg);
     if (hit === undefined) {
-      try {
-        hit = statSync(join(root, path)).isFile();
-      } catch {
-        hit = false;
+      const candidates = [arg];
+      const eq = /^[^=/]+=(.+)$/.exec(arg);
+      if (eq) candidates.push(eq[1]!);
+      const found: string[] = [];
+      for (const c of candidates) {
+        const path = repoRelative(root, c);
+        if (path === null) continue;
+        try {
+          if (statSync(join(root, path)).isFile()) found.push(path);
+        } catch {
+          // Not a file of the repository: an option, a program on PATH, a value.
+        }
       }
-      memo.set(path, hit);
+      hit = found.length ? found : none;
+      memo.set(arg, hit);
     }
     return hit;
   };
@@ -177,7 +203,8 @@ export function repoFileProbe(root: string): (path: string) => boolean {
  */
 export function hashInstanceFiles(project: Project, instance: { name: string; stage: string; files: readonly RepoFile[] }, cache: FileHashCache): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of [...instance.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  const files = instance.files.length === 1 ? instance.files : [...instance.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of files) {
     try {
       out[f.path] = cache.hash(join(project.root, f.path));
     } catch (e) {
