@@ -35,7 +35,9 @@ export type StopReason = 'interrupted' | 'timeout';
 
 export type RunResult = { ok: true } | { ok: false; reason: string; detail: string[]; stopped?: StopReason };
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+// worker.js beside the compiled engine (dist/), worker.ts beside the sources (src/, run through tsx).
+const ENGINE_IS_TYPESCRIPT = import.meta.url.endsWith('.ts');
+const WORKER = fileURLToPath(new URL(ENGINE_IS_TYPESCRIPT ? './worker.ts' : './worker.js', import.meta.url));
 const SUPERVISOR = fileURLToPath(new URL('./group-supervisor.mjs', import.meta.url));
 /** Time a stopped stage gets to end by itself (a module stage sees ctx.signal) before its group is SIGKILLed. */
 const GRACE_MS = 5000;
@@ -110,7 +112,8 @@ function stoppedResult(reason: StopReason, tail: string[]): RunResult {
 export function runModuleStage(req: RunRequest, root: string, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
   const child = fork(WORKER, [], {
     cwd: root,
-    execArgv: ['--import', tsxLoaderUrl()],
+    // The compiled worker loads tsx itself, and only for a TypeScript stage module.
+    execArgv: ENGINE_IS_TYPESCRIPT ? ['--import', tsxLoaderUrl()] : [],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
     detached: true,

@@ -22,7 +22,8 @@ import { accountingStates, cancelJobs, NODE_FAILURE_STATES, parseJobId, queueSta
 import type { Progress } from './stage.ts';
 import type { Workspace } from './workspace.ts';
 
-const JOB_ENTRY = fileURLToPath(new URL('./slurm-job.ts', import.meta.url));
+// slurm-job.js beside the compiled engine (dist/), slurm-job.ts beside the sources (src/).
+const JOB_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './slurm-job.ts' : './slurm-job.js', import.meta.url));
 /** How often markers and events files are read (cheap, local to the coordinator). */
 const TICK_MS = 250;
 /**

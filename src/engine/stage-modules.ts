@@ -8,11 +8,13 @@ import { pathToFileURL } from 'node:url';
 import { GrokpipeError } from './errors.ts';
 import type { RawShard } from './project.ts';
 import type { StageDefinition } from './stage.ts';
+import { loadsTypeScript } from './typescript-modules.ts';
 
 export async function importStageModule(root: string, modulePath: string, digest: string): Promise<StageDefinition> {
   const url = `${pathToFileURL(join(root, modulePath)).href}?gp=${digest.slice(0, 16)}`;
   let mod: { default?: unknown };
   try {
+    await loadsTypeScript(modulePath);
     mod = (await import(url)) as { default?: unknown };
   } catch (e) {
     const err = e as Error;

@@ -1,5 +1,6 @@
 /**
- * Child process entry: runs one stage instance and exits. The engine forks this file (through tsx) for
+ * Child process entry: runs one stage instance and exits. The engine forks this file (compiled, or through
+ * tsx when the engine itself runs from src/; a TypeScript stage module registers tsx here) for
  * every instance, so a throw, a crash, an out-of-memory or a SIGKILL fails that instance only, and no
  * module state leaks from one instance to the next.
  */
@@ -10,6 +11,7 @@ import { seededRandom } from './seeded-random.ts';
 import { BARRIER_DEP, RUN_DEP, SHARDS_DEP } from './shards.ts';
 import type { InputRef, ShardContext, StageContext, StageDefinition } from './stage.ts';
 import type { InputSpec, ParentMessage, RunRequest, WorkerMessage } from './worker-protocol.ts';
+import { loadsTypeScript } from './typescript-modules.ts';
 
 function send(msg: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -46,6 +48,7 @@ async function run(req: RunRequest): Promise<void> {
   process.on('message', (m: ParentMessage) => {
     if (m.type === 'abort') controller.abort();
   });
+  await loadsTypeScript(req.module);
   const mod = (await import(pathToFileURL(req.module).href)) as { default: StageDefinition };
   const def = mod.default;
   const inputs: StageContext['inputs'] = {};
