@@ -7,6 +7,8 @@ import { EXIT_BAD_INPUT, isGrokpipeError } from '../engine/errors.ts';
 import { faultCode, faultError } from '../engine/fs-faults.ts';
 import { reportCrash } from './crash-report.ts';
 import type { CliIo } from './io.ts';
+import { asksForHelp, VERB_HELP } from './verb-help.ts';
+import { GROKPIPE_VERSION } from './version.ts';
 
 export const USAGE = `grokpipe: a content-hashed DAG build tool for reproducible research
 
@@ -29,6 +31,7 @@ verbs:
 
 common options: -C <dir> (repository, default: search upward for pipeline.yaml), --profile <name>,
   --set vars.<name>=<value>, -h/--help
+grokpipe <verb> --help describes each option of a verb; grokpipe --version prints the version.
 `;
 
 type Verb = (argv: string[], io: CliIo) => Promise<number>;
@@ -51,10 +54,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.out.write(USAGE);
     return verb ? 0 : EXIT_BAD_INPUT;
   }
+  if (verb === '--version' || verb === '-V' || verb === 'version') {
+    io.out.write(`grokpipe ${GROKPIPE_VERSION}\n`);
+    return 0;
+  }
   const load = VERBS[verb];
   if (!load) {
     io.err.write(`error: unknown verb \`${verb}\`\n   = expected: one of ${Object.keys(VERBS).join(', ')}\n   = hint: grokpipe --help lists them\n`);
     return EXIT_BAD_INPUT;
+  }
+  if (VERB_HELP[verb] && asksForHelp(rest)) {
+    io.out.write(VERB_HELP[verb]);
+    return 0;
   }
   try {
     const run = await load();

@@ -1,0 +1,96 @@
+/**
+ * `grokpipe <verb> --help`: what the verb does and every option it takes, one described per line.
+ * Kept apart from the verbs so that help prints without loading a verb's code (the engine, the stages).
+ * test/cli/verb-help.test.ts checks that every option named in a verb's usage line is described here.
+ */
+const COMMON = `
+common options:
+  -C <dir>                 the repository (default: the nearest folder upward holding pipeline.yaml)
+  -p, --profile <name>     the profile of pipeline.yaml to use (default: its default profile)
+  --set vars.<name>=<v>    override a variable of pipeline.yaml for this command (repeatable)
+  -h, --help               this help
+`;
+
+export const VERB_HELP: Record<string, string> = {
+  repro: `grokpipe repro [targets...] [options]
+
+Brings instances up to date: runs those whose key changed, restores those whose outputs are in the store,
+leaves the rest. Targets are stage or instance names (default: every instance of the profile).
+
+options:
+  -n, --dry-run            say what would run or be restored; write nothing
+  -f, --force              run the selected instances even when up to date
+  -j, --jobs <N>           instances running at once (default: the machine's cores; 1000 with slurm)
+  -k, --keep-going         after a failure, go on with every instance that does not depend on it
+  --wait                   wait for another repro in this repository to finish instead of refusing
+  -e, --executor <name>    where instances run: local (child processes here, the default) or slurm
+                           (one sbatch job per instance)
+  -v, --verbose            show each stage's log lines as they come
+${COMMON}`,
+  status: `grokpipe status [targets...] [options]
+
+Lists the instances repro would run or restore, and why.
+
+options:
+  -w, --why                for each stale instance, each changed key component with its old and new value
+  -a, --all                list up-to-date instances too
+${COMMON}`,
+  dag: `grokpipe dag [options]
+
+Prints the graph of stages (or of instances) of the profile.
+
+options:
+  --mermaid                as a Mermaid flowchart
+  --dot                    as Graphviz dot
+  -i, --instances          one node per instance instead of per stage
+${COMMON}`,
+  show: `grokpipe show <instance> [options]
+
+Prints the manifest and provenance of one instance (its key, what went into it, what it wrote).
+
+options:
+  --json                   as JSON
+${COMMON}`,
+  times: `grokpipe times [targets...] [options]
+
+Per stage: instances ran or restored, the run time summed and the longest instance.
+
+options: only the common ones.
+${COMMON}`,
+  plan: `grokpipe plan [targets...] [options]
+
+Predicts a build's wall time, core-hours and critical path from recorded run times.
+
+options:
+  -n, --cores <N[,N...]>   numbers of workers to predict for (repeatable; e.g. --cores 2,16,64)
+${COMMON}`,
+  gc: `grokpipe gc [options]
+
+Removes store objects and records that no lock entry or artifact references.
+
+options:
+  -n, --dry-run            say what would be removed; remove nothing
+${COMMON}`,
+  verify: `grokpipe verify [options]
+grokpipe verify --lock [--sample N | instances...] [options]
+
+Without --lock: checks claims.yaml against the artifacts of the profile. With --lock: rebuilds locked
+instances in a scratch folder and compares their outputs with the lock, byte for byte.
+
+options:
+  --lock                   rebuild locked instances and compare their outputs
+  --sample <N>             with --lock: N instances instead of all, chosen deterministically (the names
+                           that hash lowest)
+  -j, --jobs <N>           with --lock: instances rebuilt at once
+  -v, --verbose            show each stage's log lines as they come
+${COMMON}`,
+};
+
+/** True when argv asks for help (`-h` or `--help` anywhere before a `--`). */
+export function asksForHelp(argv: string[]): boolean {
+  for (const a of argv) {
+    if (a === '--') return false;
+    if (a === '-h' || a === '--help') return true;
+  }
+  return false;
+}
