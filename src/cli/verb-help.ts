@@ -63,6 +63,8 @@ Predicts a build's wall time, core-hours and critical path from recorded run tim
 
 options:
   -n, --cores <N[,N...]>   numbers of workers to predict for (repeatable; e.g. --cores 2,16,64)
+  --overhead <duration>    start-up added to each instance with no measured run time (default 500ms;
+                           a Slurm job's turnaround is seconds: --overhead 5s)
 ${COMMON}`,
   gc: `grokpipe gc [options]
 
