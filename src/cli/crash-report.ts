@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { doingOf } from '../engine/crash-context.ts';
-import { findRoot } from '../engine/project.ts';
+import { findRoot } from '../engine/find-root.ts';
 
 export const EXIT_INTERNAL = 70;
 

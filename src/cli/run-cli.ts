@@ -4,7 +4,6 @@
  */
 import { doingOf } from '../engine/crash-context.ts';
 import { EXIT_BAD_INPUT, isGrokpipeError } from '../engine/errors.ts';
-import { faultCode, faultError } from '../engine/fs-faults.ts';
 import { reportCrash } from './crash-report.ts';
 import type { CliIo } from './io.ts';
 import { asksForHelp, VERB_HELP } from './verb-help.ts';
@@ -76,6 +75,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return e.exitCode;
     }
     // A full disk, a read-only folder, too many open files: the machine's fault, said plainly.
+    // (Imported here: fs-faults reaches the pipeline parser and its schema validator, which --help and
+    // --version should not pay for at start-up.)
+    const { faultCode, faultError } = await import('../engine/fs-faults.ts');
     if (faultCode(e)) {
       const err = faultError(e, `grokpipe ${verb}${doingOf(e) ? ` (${doingOf(e)})` : ''}`);
       io.err.write(`${err.format()}\n`);

@@ -9,8 +9,9 @@ import { firstInexactNumber } from './exact-numbers.ts';
 import { validatePipelineSchema } from './pipeline-schema.ts';
 import { YamlSource } from './yaml-source.ts';
 import type { Json } from '../core/canonical-json.ts';
+import { PIPELINE_FILE } from './find-root.ts';
 
-export const PIPELINE_FILE = 'pipeline.yaml';
+export { PIPELINE_FILE };
 
 export interface RawDep {
   from: string;
@@ -82,23 +83,7 @@ export interface Project {
   raw: RawPipeline;
 }
 
-/** The nearest folder at or above `start` that holds pipeline.yaml. */
-export function findRoot(start: string): string {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, PIPELINE_FILE))) return dir;
-    const up = dirname(dir);
-    if (up === dir) {
-      throw new GrokpipeError({
-        title: `no ${PIPELINE_FILE} found`,
-        expected: `a ${PIPELINE_FILE} in ${resolve(start)} or one of its parent folders`,
-        found: 'none',
-        hint: 'run grokpipe inside the repository, or pass -C <dir>',
-      });
-    }
-    dir = up;
-  }
-}
+export { findRoot } from './find-root.ts';
 
 export function loadProject(root: string): Project {
   const file = join(root, PIPELINE_FILE);
