@@ -9,7 +9,7 @@ import { defaultClampStart } from '../src/grok/train/clamp-start.ts';
 import { heldNormOf } from '../src/grok/train/held-norm.ts';
 import { single, writeJson } from './support/files.ts';
 import { seedShardPhases } from './support/seed-shards.ts';
-import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
+import { baseConfig, computeIdentity, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
 
 interface Params extends TrainParams {
   rho?: number;
@@ -32,7 +32,6 @@ export default {
     },
   },
   compute: computeIdentity,
-  estimate: (params, shard) => estimateTraining(params, undefined, shard),
   ...seedShardPhases<Params>({
     async cell(ctx, seeds) {
       const tInt = ctx.params.tInt ?? defaultClampStart(ctx.params.model, ctx.params.loss);

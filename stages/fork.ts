@@ -10,7 +10,7 @@ import type { StageDefinition } from '../src/engine/stage.ts';
 import { encodeState } from '../src/grok/train/state.ts';
 import { single, writeJson } from './support/files.ts';
 import { seedShardPhases } from './support/seed-shards.ts';
-import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
+import { baseConfig, computeIdentity, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
 
 interface Params extends TrainParams {
   minStep: number;
@@ -25,7 +25,6 @@ export default {
     properties: { ...trainProperties, minStep: { type: 'integer', minimum: 0, default: 800 } },
   },
   compute: computeIdentity,
-  estimate: (params, shard) => estimateTraining(params, Math.min(params.budget, Math.max(params.minStep, 1000)), shard),
   ...seedShardPhases<Params>({
     keepState: true,
     async cell(ctx, seeds) {

@@ -9,7 +9,7 @@ import { seedState } from '../src/grok/train/cell-seeds.ts';
 import { decodeState } from '../src/grok/train/state.ts';
 import { single, writeJson } from './support/files.ts';
 import { seedShardPhases } from './support/seed-shards.ts';
-import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
+import { baseConfig, computeIdentity, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
 
 interface Params extends TrainParams {
   arm: ForkArmName;
@@ -25,7 +25,6 @@ export default {
     properties: { ...trainProperties, arm: { enum: ['free', 'same', 'raised', 'lowered'] }, rho: { type: 'number', exclusiveMinimum: 0 } },
   },
   compute: computeIdentity,
-  estimate: (params, shard) => estimateTraining(params, undefined, shard),
   ...seedShardPhases<Params>({
     async cell(ctx, seeds) {
       const fork = single(ctx.inputs, 'fork');

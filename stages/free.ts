@@ -6,13 +6,12 @@ import type { StageDefinition } from '../src/engine/stage.ts';
 import { analyzeFreeControl } from '../src/grok/analysis/free-control.ts';
 import { single, writeJson } from './support/files.ts';
 import { seedShardPhases } from './support/seed-shards.ts';
-import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
+import { baseConfig, computeIdentity, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
 
 export default {
   description: 'unclamped control run: free T_grok and w_c',
   params: { type: 'object', additionalProperties: false, required: [...trainRequired], properties: { ...trainProperties } },
   compute: computeIdentity,
-  estimate: (params, shard) => estimateTraining(params, undefined, shard),
   ...seedShardPhases<TrainParams>({
     async cell(ctx, seeds) {
       return { config: baseConfig(ctx.params, seeds), splits: await readSplits(single(ctx.inputs, 'data'), ctx.params) };

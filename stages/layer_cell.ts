@@ -11,7 +11,7 @@ import { layerSharesAtGrok, layerTargets } from '../src/grok/analysis/layer-allo
 import { defaultClampStart } from '../src/grok/train/clamp-start.ts';
 import { single, writeJson } from './support/files.ts';
 import { seedShardPhases } from './support/seed-shards.ts';
-import { baseConfig, computeIdentity, estimateTraining, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
+import { baseConfig, computeIdentity, readSplits, trainProperties, trainRequired, type TrainParams } from './support/training.ts';
 
 interface Params extends TrainParams {
   gamma: number;
@@ -32,7 +32,6 @@ export default {
   },
   compute: computeIdentity,
   // The total is held at w_c, so the baseline's published T_grok (rho 1) is the cost model's best guess.
-  estimate: (params, shard) => estimateTraining({ ...params, rho: 1 }, undefined, shard),
   ...seedShardPhases<Params>({
     async cell(ctx, seeds) {
       if (ctx.params.model === 'transformer') throw new Error(`${ctx.instance}: layer allocation splits the MLP's E, W1 and W2; expected model mlp`);

@@ -1,16 +1,16 @@
 /**
  * How long each instance of a plan takes on one core, and how we know: measured (a run record in the
  * store or a manifest in artifacts/ for the same stage, params and compute identity: the same work,
- * whatever code edits changed its key since), estimated by the stage's own `estimate(params)`, or
+ * whatever code edits changed its key since), estimated by the module the stage names with `estimate:`, or
  * estimated from the measured instances of the same stage (their median). What none of these covers is
  * unknown and counted as zero, and said so.
  */
+import { join } from 'node:path';
 import { canonicalJson } from '../core/canonical-json.ts';
 import { readManifest } from './artifacts.ts';
 import type { KeyComponents } from './instance-key.ts';
-import { sha256OfJson } from './sha256.ts';
-import type { StageDefinition } from './stage.ts';
-import { importStageModule } from './stage-modules.ts';
+import type { EstimateFunction } from './stage.ts';
+import { importEstimate } from './stage-modules.ts';
 import type { Workspace } from './workspace.ts';
 
 export type DurationSource =
@@ -40,12 +40,13 @@ export async function instanceDurations(ws: Workspace): Promise<Map<string, Dura
     if (m) remember(m.stage, m.components, m.durationMs, `artifacts/${inst.name}`);
   }
 
-  const definitions = new Map<string, StageDefinition>();
-  const definition = async (stage: string): Promise<StageDefinition | null> => {
-    const sp = ws.plan.stages.get(stage)!;
-    if (sp.kind !== 'module') return null;
-    if (!definitions.has(stage)) definitions.set(stage, await importStageModule(ws.root, sp.module!, sha256OfJson(ws.prepared.closures.get(stage)!)));
-    return definitions.get(stage)!;
+  const estimators = new Map<string, EstimateFunction | null>();
+  const estimator = async (stage: string): Promise<EstimateFunction | null> => {
+    if (!estimators.has(stage)) {
+      const module = ws.plan.stages.get(stage)!.estimate;
+      estimators.set(stage, module ? await importEstimate(ws.root, module, ws.cache.hash(join(ws.root, module))) : null);
+    }
+    return estimators.get(stage)!;
   };
 
   const out = new Map<string, DurationSource>();
@@ -60,12 +61,12 @@ export async function instanceDurations(ws: Workspace): Promise<Map<string, Dura
   for (const inst of ws.selected) {
     if (out.has(inst.name)) continue;
     const p = ws.prepared.byName.get(inst.name)!;
-    const def = await definition(inst.stage);
+    const estimate = await estimator(inst.stage);
     const role = inst.shard;
     const shard = role ? { phase: role.phase, ...(role.value === null ? {} : { value: role.value }), count: Number(inst.params[role.countParam]) } : undefined;
-    const e = def?.estimate?.(structuredClone(p.params), shard);
+    const e = estimate?.(structuredClone(p.params), shard);
     if (e && Number.isFinite(e.seconds) && e.seconds >= 0) {
-      out.set(inst.name, { kind: 'estimated', ms: e.seconds * 1000, basis: e.basis ?? `estimate() of ${p.stage.module}` });
+      out.set(inst.name, { kind: 'estimated', ms: e.seconds * 1000, basis: e.basis ?? `estimate of ${p.stage.estimate}` });
       continue;
     }
     const same = (byStage.get(inst.stage) ?? []).sort((a, b) => a - b);

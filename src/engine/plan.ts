@@ -60,6 +60,8 @@ export interface StagePlan {
   outputs: string[];
   /** Wall-clock limit of one instance's run in milliseconds (`timeout:`), or null for none. Not keyed. */
   timeoutMs: number | null;
+  /** Repository-relative module estimating one run for `grokpipe plan` (`estimate:`), or null. Not keyed. */
+  estimate: string | null;
   instances: string[];
 }
 
@@ -158,7 +160,7 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
     const module = st.uses ? checkRepoFile(project, st.uses, [...base, 'uses'], 'stage module') : null;
     const code = resolveCode(project, stageName, st.code ?? [], vars).map((f, i) => checkRepoFile(project, f, [...base, 'code', i], 'code file'));
     const declaredCode = new Set(code);
-    const plan: StagePlan = { name: stageName, kind: st.uses ? 'module' : 'cmd', module, code, compute: st.compute ?? null, outputs: (st.outputs ?? []).map(normalizeRelative), timeoutMs: stageTimeout(project, st, over, base, overBase), instances: [] };
+    const plan: StagePlan = { name: stageName, kind: st.uses ? 'module' : 'cmd', module, code, compute: st.compute ?? null, outputs: (st.outputs ?? []).map(normalizeRelative), timeoutMs: stageTimeout(project, st, over, base, overBase), estimate: st.estimate ? checkRepoFile(project, st.estimate, [...base, 'estimate'], 'estimate module') : null, instances: [] };
     stages.set(stageName, plan);
 
     const matrixSource = over.matrix !== undefined ? overBase : base;

@@ -35,6 +35,11 @@ export interface RawStage {
   /** What one instance needs from a cluster scheduler (executor-config.ts); never keyed. */
   resources?: RawResources;
   shard?: RawShard;
+  /**
+   * A module whose default export estimates one run of an instance for `grokpipe plan`. Kept apart from
+   * the stage module so that recalibrating a cost model never enters (and invalidates) a stage's key.
+   */
+  estimate?: string;
 }
 
 /** `shard:` of a stage (see shards.ts). */

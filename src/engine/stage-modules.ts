@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GrokpipeError } from './errors.ts';
 import type { RawShard } from './project.ts';
-import type { StageDefinition } from './stage.ts';
+import type { EstimateFunction, StageDefinition } from './stage.ts';
 import { loadsTypeScript } from './typescript-modules.ts';
 
 export async function importStageModule(root: string, modulePath: string, digest: string): Promise<StageDefinition> {
@@ -28,6 +28,34 @@ export async function importStageModule(root: string, modulePath: string, digest
   return checkDefinition(mod.default, modulePath);
 }
 
+/** The cost model a stage names with `estimate:` (its default export, a function). */
+/** `digest` (of the file's content) makes a long-lived process see an edited estimate, as for stage modules. */
+export async function importEstimate(root: string, modulePath: string, digest: string): Promise<EstimateFunction> {
+  let mod: { default?: unknown };
+  try {
+    await loadsTypeScript(modulePath);
+    mod = (await import(`${pathToFileURL(join(root, modulePath)).href}?gp=${digest.slice(0, 16)}`)) as { default?: unknown };
+  } catch (e) {
+    const err = e as Error;
+    throw new GrokpipeError({
+      title: `estimate module \`${modulePath}\` failed to load`,
+      file: modulePath,
+      expected: 'a module that loads without error',
+      found: (err.stack ?? String(err)).split('\n').slice(0, 6).join('\n'),
+    });
+  }
+  if (typeof mod.default !== 'function') {
+    throw new GrokpipeError({
+      title: `\`${modulePath}\` is not an estimate module`,
+      file: modulePath,
+      expected: 'export default (params, shard?) => ({ seconds, basis? })',
+      found: mod.default === undefined ? 'no default export' : `a default export of type ${typeof mod.default}`,
+      hint: 'see docs/pipeline.md, "Predicting a build"',
+    });
+  }
+  return mod.default as EstimateFunction;
+}
+
 export function checkDefinition(def: unknown, modulePath: string): StageDefinition {
   const d = def as Partial<StageDefinition> | undefined;
   const problem = !d || typeof d !== 'object'
@@ -38,14 +66,12 @@ export function checkDefinition(def: unknown, modulePath: string): StageDefiniti
         ? 'a default export without a params JSON schema'
         : d.compute !== undefined && typeof d.compute !== 'function'
           ? 'a compute field that is not a function'
-          : d.estimate !== undefined && typeof d.estimate !== 'function'
-            ? 'an estimate field that is not a function'
-            : (['barrier', 'finish', 'merge'] as const).filter((k) => d[k] !== undefined && typeof d[k] !== 'function').map((k) => `a ${k} field that is not a function`)[0] ?? null;
+          : (['barrier', 'finish', 'merge'] as const).filter((k) => d[k] !== undefined && typeof d[k] !== 'function').map((k) => `a ${k} field that is not a function`)[0] ?? null;
   if (problem) {
     throw new GrokpipeError({
       title: `\`${modulePath}\` is not a stage module`,
       file: modulePath,
-      expected: 'export default { params: <JSON schema>, compute?: (params) => string, estimate?: (params) => { seconds }, run(ctx) {...} }',
+      expected: 'export default { params: <JSON schema>, compute?: (params) => string, run(ctx) {...} }',
       found: problem,
       hint: 'see docs/pipeline.md, "The stage contract"',
     });

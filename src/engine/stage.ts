@@ -116,17 +116,19 @@ export interface StageDefinition<P = Record<string, unknown>> {
   finish?(ctx: StageContext<P>): Promise<void> | void;
   /** Sharded: assembles the instance's outputs from every shard's final outputs (ctx.shard.shards). */
   merge?(ctx: StageContext<P>): Promise<void> | void;
-  /**
-   * How long one run of an instance with these params is expected to take on one core, for
-   * `grokpipe plan` before anything is measured. `basis` says where the figure comes from (e.g.
-   * "30000 steps x 2 seeds / 197 seed-steps/s"). In a sharded stage it is called for each phase instance
-   * (params without the count, as run() gets them, and `shard` saying which phase of how many shards).
-   * Evaluated in the engine's process; not part of the key.
-   */
-  estimate?: (params: P, shard?: ShardEstimate) => Estimate;
 }
 
-/** For estimate() of a sharded stage: which phase the instance is, of how many shards. */
+/**
+ * A stage's cost model for `grokpipe plan`: the default export of the module a stage names with
+ * `estimate:` in pipeline.yaml. How long one run of an instance with these params is expected to take on
+ * one core; `basis` says where the figure comes from (e.g. "30000 steps x 2 seeds / 197 seed-steps/s").
+ * In a sharded stage it is called for each phase instance (params without the count, as run() gets them,
+ * and `shard` saying which phase of how many shards). It lives outside the stage module on purpose: a
+ * module's code is in its key, and recalibrating an estimate must never rerun a result.
+ */
+export type EstimateFunction<P = Record<string, unknown>> = (params: P, shard?: ShardEstimate) => Estimate;
+
+/** For an estimate of a sharded stage: which phase the instance is, of how many shards. */
 export interface ShardEstimate {
   phase: ShardPhase;
   /** The shard's value (run, finish); absent for the barrier and the merge. */

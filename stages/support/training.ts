@@ -6,8 +6,6 @@ import type { StageContext } from '../../src/engine/stage.ts';
 import type { CellConfig, CellRun, RunCellOptions } from '../../src/grok/train/cell.ts';
 import { runCell } from '../../src/grok/train/cell.ts';
 import { engineIdentity } from '../../src/grok/train/identity.ts';
-import { expectedSteps, seedShardSteps, trainingSeconds } from '../../src/grok/train/cost-model.ts';
-import type { ShardEstimate } from '../../src/engine/stage.ts';
 import type { InputRef } from '../../src/engine/stage.ts';
 import type { SplitsFile } from '../../src/grok/data.ts';
 
@@ -48,21 +46,6 @@ export function computeIdentity(params: TrainParams): Promise<string> {
   return engineIdentity(params.engine, params.model, params.precision);
 }
 
-/**
- * For `grokpipe plan`: every seed trained to `steps` when the stage knows them (a fork point), otherwise
- * to where the cell is expected to stop (cost-model.ts: the published T_grok tables, or the budget). A
- * seed shard's run phase trains one seed to its own T_grok, its finish continues it to the cell's stop.
- */
-export function estimateTraining(params: TrainParams & { rho?: number; heldNorm?: number; arm?: string }, steps?: number, shard?: ShardEstimate): { seconds: number; basis: string } {
-  const work = { model: params.model, p: params.p, precision: params.precision };
-  if (shard) {
-    if (shard.phase === 'barrier' || shard.phase === 'merge') return { seconds: 1, basis: `${shard.phase} of ${shard.count} seed shards (reads and writes small files; a guess)` };
-    const s = seedShardSteps({ ...params, seeds: shard.count }, shard.phase);
-    return trainingSeconds({ ...work, seeds: 1, steps: s.steps, stepsBasis: s.basis });
-  }
-  const stop = steps === undefined ? expectedSteps(params) : { steps, basis: 'the fork point' };
-  return trainingSeconds({ ...work, seeds: params.seeds, steps: stop.steps, stepsBasis: stop.basis });
-}
 
 /** The per-seed training indices from the data stage; the cell trains on exactly these pairs. */
 export async function readSplits(data: InputRef, params: TrainParams): Promise<SplitsFile> {

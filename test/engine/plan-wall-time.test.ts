@@ -1,6 +1,7 @@
 /**
  * `grokpipe plan`: the scheduler's rule simulated on N workers, the critical path, and which durations
- * are measured (a run record of the same work) and which estimated (the stage's estimate(params)).
+ * are measured (a run record of the same work) and which estimated (the module a stage names with
+ * `estimate:`, which is kept out of the stage's key).
  */
 import { describe, expect, test } from 'vitest';
 import { criticalPath, simulate, type TimedInstance } from '../../src/engine/wall-time.ts';
@@ -34,29 +35,33 @@ describe('wall-time simulation', () => {
   });
 });
 
-const STAGE = (seconds: number) => `
+const STAGE = `
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 export default {
   params: { type: 'object', properties: { n: { type: 'integer' } } },
-  estimate: (params) => ({ seconds: ${seconds} * (params.n ?? 1), basis: 'n x ${seconds}s' }),
   async run(ctx) { await writeFile(join(ctx.outDir, 'x.json'), JSON.stringify(ctx.params)); },
 };
 `;
+const ESTIMATE = (seconds: number) => `export default (params) => ({ seconds: ${seconds} * (params.n ?? 1), basis: 'n x ${seconds}s' });\n`;
 
 describe('grokpipe plan', () => {
-  test('estimates from estimate(params) until an instance has run, then its recorded duration; prints the critical path', async () => {
+  test('estimates from the estimate: module until an instance has run, then its recorded duration; prints the critical path', async () => {
     const repo = makeRepo({
-      'stages/work.ts': STAGE(600),
-      'stages/merge.ts': STAGE(60),
+      'stages/work.ts': STAGE,
+      'stages/merge.ts': STAGE,
+      'stages/work-estimate.ts': ESTIMATE(600),
+      'stages/merge-estimate.ts': ESTIMATE(60),
       'pipeline.yaml': `version: 1
 stages:
   work:
     uses: stages/work.ts
+    estimate: stages/work-estimate.ts
     matrix: { n: [1, 2, 3] }
     params: { n: "\${matrix.n}" }
   merge:
     uses: stages/merge.ts
+    estimate: stages/merge-estimate.ts
     deps: { parts: work }
 `,
     });
@@ -74,6 +79,13 @@ stages:
     const after = await cli(repo, 'plan', '--cores', '3');
     expect(after.out).toContain('500ms of start-up added to each instance not measured');
     expect(after.out).toContain('4 instances; 1 measured, 3 estimated, 0 unknown');
+
+    // Recalibrating the estimate changes the prediction and no key: what ran stays up to date.
+    repo.write('stages/work-estimate.ts', ESTIMATE(60));
+    const recalibrated = await cli(repo, 'plan', '--cores', '1', '--overhead', '1ms');
+    expect(recalibrated.out).toMatch(/work\[n=3\]\s+3m00s\s+estimated: n x 60s/);
+    const status = await cli(repo, 'status');
+    expect(status.out, status.out).toContain('4 instances: 1 up to date, 2 stale');
     const bad = await cli(repo, 'plan', '--cores', '0');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('bad value for --cores');

@@ -16,7 +16,7 @@ import { sampleReportModel } from './report-fixture.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const SCRIPT = join(import.meta.dirname, '..', '..', 'scripts', 'check-report.mjs');
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`report-chromium tests skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+if (!haveChromium) process.stderr.write(`report-chromium tests skipped: ${CHROMIUM} not found (apt-get install -y chromium)\n`);
 
 interface CheckResult {
   ok: boolean;
