@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ObjectStore } from '../../src/engine/object-store.ts';
 import { sha256 } from '../../src/engine/sha256.ts';
-import { cli, makeRepo, ranIn, removeRepos, restoredIn, snapshot, spawnCli, type Repo } from './helpers.ts';
+import { cli, gone, makeRepo, ranIn, removeRepos, restoredIn, snapshot, spawnCli, waitFor, type Repo } from './helpers.ts';
 
 const PIPELINE = (v: number) => `version: 1
 stages:
@@ -51,28 +51,6 @@ export default {
 `;
 
 let repo: Repo;
-
-async function waitFor(cond: () => boolean, what: string, ms = 30000): Promise<void> {
-  const until = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-/** True once the process has exited (a zombie left unreaped by a container's init counts as exited). */
-function gone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
-  } catch {
-    return true;
-  }
-}
 
 function readPid(): number {
   return Number(readFileSync(join(repo.dir, 'pid'), 'utf8'));

@@ -7,6 +7,7 @@ import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { bufferIo } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
@@ -120,4 +121,27 @@ export default {
   },
 };
 `;
+}
+
+/** Polls `cond` every 25 ms; fails naming `what` after `ms`. */
+export async function waitFor(cond: () => boolean, what: string, ms = 30000): Promise<void> {
+  const until = performance.now() + ms;
+  while (!cond()) {
+    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** True once the process has exited (a zombie left unreaped by a container's init counts as exited). */
+export function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+  } catch {
+    return true;
+  }
 }

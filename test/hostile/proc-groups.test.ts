@@ -4,35 +4,13 @@
  * a failure), and when the stage's `timeout:` expires (reported as a timeout, not "killed from
  * outside"). Store, lock and artifacts stay as they were in every case.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, test } from 'vitest';
-import { cli, makeRepo, removeRepos, snapshot, spawnCli, type Repo } from '../engine/helpers.ts';
+import { cli, gone, makeRepo, removeRepos, snapshot, spawnCli, waitFor, type Repo } from '../engine/helpers.ts';
 
 afterAll(removeRepos);
-
-async function waitFor(cond: () => boolean, what: string, ms = 20000): Promise<void> {
-  const until = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-/** True once the process has exited (a zombie left unreaped by a container's init counts as exited). */
-function gone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
-  } catch {
-    return true;
-  }
-}
 
 /**
  * A cmd stage whose shell starts a background grandchild (the kind of process a plain kill of the
