@@ -10,31 +10,16 @@ Usage: python3 bench/torch_mlp.py --p 97 --precision f32 --seconds 3
 Prints one JSON line: {"p", "precision", "n", "steps", "seconds", "stepsPerSecond", "torch", "threads"}.
 """
 
-import argparse
-import json
 import math
-import time
 
 import torch
 
+from torch_common import adamw_step, setup, time_steps
+
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--p", type=int, required=True)
-    parser.add_argument("--precision", choices=["f32", "f64"], default="f32")
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--fraction", type=float, default=0.4)
-    args = parser.parse_args()
-
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
-    dtype = torch.float32 if args.precision == "f32" else torch.float64
-    p = args.p
-
-    pairs = torch.cartesian_prod(torch.arange(p), torch.arange(p))
-    n = math.floor(args.fraction * p * p)
-    train = pairs[torch.randperm(p * p)[:n]]
-    x, y = train, (train[:, 0] + train[:, 1]) % p
+    args, dtype, x, y = setup()
+    p, n = args.p, x.shape[0]
 
     class Mlp(torch.nn.Module):
         def __init__(self) -> None:
@@ -55,45 +40,8 @@ def main() -> None:
 
     model = Mlp().to(dtype)
     decayed = [model.embed.weight, model.hidden.weight, model.readout.weight]
-    params = list(model.parameters())
-    m = [torch.zeros_like(q) for q in params]
-    v = [torch.zeros_like(q) for q in params]
-    lr, beta1, beta2, eps, wd = 1e-3, 0.9, 0.999, 1e-8, 1.0
-    decayed_ids = {id(q) for q in decayed}
-    step = 0
-
-    def train_step() -> None:
-        nonlocal step
-        step += 1
-        loss = torch.nn.functional.cross_entropy(model(x), y)
-        for q in params:
-            q.grad = None
-        loss.backward()
-        with torch.no_grad():
-            c1 = 1 - beta1**step
-            c2 = 1 - beta2**step
-            for q, mq, vq in zip(params, m, v):
-                g = q.grad
-                mq.mul_(beta1).add_(g, alpha=1 - beta1)
-                vq.mul_(beta2).addcmul_(g, g, value=1 - beta2)
-                q.addcdiv_(mq, (vq / c2).sqrt_().add_(eps), value=-lr / c1)
-                if id(q) in decayed_ids:
-                    q.mul_(1 - lr * wd)
-
-    for _ in range(5):  # warm-up: allocator, first-call dispatch
-        train_step()
-    steps = 0
-    start = time.perf_counter()
-    while True:
-        train_step()
-        steps += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= args.seconds:
-            break
-    print(json.dumps({
-        "p": p, "precision": args.precision, "n": n, "steps": steps, "seconds": elapsed,
-        "stepsPerSecond": steps / elapsed, "torch": torch.__version__, "threads": torch.get_num_threads(),
-    }))
+    train_step = adamw_step(list(model.parameters()), decayed, 1e-3, lambda: torch.nn.functional.cross_entropy(model(x), y))
+    time_steps(args, n, train_step, warmup=5)
 
 
 if __name__ == "__main__":

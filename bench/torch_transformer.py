@@ -15,33 +15,18 @@ Usage: python3 bench/torch_transformer.py --p 59 --precision f32 --seconds 3
 Prints one JSON line: {"p", "precision", "n", "steps", "seconds", "stepsPerSecond", "torch", "threads"}.
 """
 
-import argparse
-import json
 import math
-import time
 
 import torch
 
+from torch_common import adamw_step, setup, time_steps
+
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--p", type=int, required=True)
-    parser.add_argument("--precision", choices=["f32", "f64"], default="f32")
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--fraction", type=float, default=0.4)
-    args = parser.parse_args()
-
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
-    dtype = torch.float32 if args.precision == "f32" else torch.float64
-    p = args.p
+    args, dtype, train, y = setup()
+    p, n = args.p, train.shape[0]
     d, heads, head_dim, mlp = 128, 4, 32, 512
-
-    pairs = torch.cartesian_prod(torch.arange(p), torch.arange(p))
-    n = math.floor(args.fraction * p * p)
-    train = pairs[torch.randperm(p * p)[:n]]
     tokens = torch.cat([train, torch.full((n, 1), p)], dim=1)  # [a, b, =]
-    y = (train[:, 0] + train[:, 1]) % p
 
     def weight(rows: int, cols: int, scale: float) -> torch.Tensor:
         return (torch.randn(rows, cols, dtype=torch.float64) * scale).to(dtype).requires_grad_()
@@ -67,42 +52,9 @@ def main() -> None:
         r2 = r + torch.nn.functional.gelu(r @ Win) @ Wout  # exact (erf) GELU
         return r2 @ U
 
-    m = [torch.zeros_like(q) for q in params]
-    v2 = [torch.zeros_like(q) for q in params]
-    lr, beta1, beta2, eps, wd = 5e-4, 0.9, 0.999, 1e-8, 1.0
-    step = 0
-
-    def train_step() -> None:
-        nonlocal step
-        step += 1
-        loss = torch.nn.functional.cross_entropy(forward(), y)
-        for q in params:
-            q.grad = None
-        loss.backward()
-        with torch.no_grad():
-            c1 = 1 - beta1**step
-            c2 = 1 - beta2**step
-            for q, mq, vq in zip(params, m, v2):
-                g = q.grad
-                mq.mul_(beta1).add_(g, alpha=1 - beta1)
-                vq.mul_(beta2).addcmul_(g, g, value=1 - beta2)
-                q.addcdiv_(mq, (vq / c2).sqrt_().add_(eps), value=-lr / c1)
-                q.mul_(1 - lr * wd)
-
-    for _ in range(3):  # warm-up: allocator, first-call dispatch
-        train_step()
-    steps = 0
-    start = time.perf_counter()
-    while True:
-        train_step()
-        steps += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= args.seconds:
-            break
-    print(json.dumps({
-        "p": p, "precision": args.precision, "n": n, "steps": steps, "seconds": elapsed,
-        "stepsPerSecond": steps / elapsed, "torch": torch.__version__, "threads": torch.get_num_threads(),
-    }))
+    # Weight decay on every tensor, positions included.
+    train_step = adamw_step(params, params, 5e-4, lambda: torch.nn.functional.cross_entropy(forward(), y))
+    time_steps(args, n, train_step, warmup=3)
 
 
 if __name__ == "__main__":
