@@ -63,7 +63,8 @@ describe('process groups', () => {
     expect(readdir(join(repo.dir, '.grokpipe', 'tmp'))).toEqual([]);
   }, 30000);
 
-  test('Ctrl-C: the running stage is reported as interrupted (not FAILED), its group is gone, exit 130, nothing changed', async () => {
+  /** Starts `repro` on a built repository, waits for the hanging stage to start, sends `signal` to grokpipe. */
+  async function signalWhileStageRuns(signal: NodeJS.Signals) {
     const { repo, before } = await builtRepo();
     const child = spawnCli(repo, 'repro');
     let out = '';
@@ -71,8 +72,14 @@ describe('process groups', () => {
     const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
     await waitFor(() => repo.exists('bg.pid') && repo.read('bg.pid').trim() !== '', 'the stage to start');
     const { shell, bg } = pids(repo);
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    child.kill(signal);
+    const code = await exited;
+    return { repo, before, out, code, shell, bg };
+  }
+
+  test('Ctrl-C: the running stage is reported as interrupted (not FAILED), its group is gone, exit 130, nothing changed', async () => {
+    const { repo, before, out, code, shell, bg } = await signalWhileStageRuns('SIGINT');
+    expect(code).toBe(130);
     expect(out).toMatch(/■ interrupted hold in [^:]+: stopped by Ctrl-C or SIGTERM; nothing was stored/);
     expect(out).not.toMatch(/FAILED|killed by SIGINT|killed from outside/);
     expect(out).toMatch(/interrupted 1/);
@@ -82,15 +89,8 @@ describe('process groups', () => {
   }, 30000);
 
   test('SIGTERM (a scheduler stopping grokpipe) behaves as Ctrl-C', async () => {
-    const { repo, before } = await builtRepo();
-    const child = spawnCli(repo, 'repro');
-    let out = '';
-    child.stdout!.on('data', (c) => (out += c));
-    const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
-    await waitFor(() => repo.exists('bg.pid') && repo.read('bg.pid').trim() !== '', 'the stage to start');
-    const { shell, bg } = pids(repo);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(130);
+    const { repo, before, out, code, shell, bg } = await signalWhileStageRuns('SIGTERM');
+    expect(code).toBe(130);
     expect(out).toMatch(/■ interrupted hold/);
     expect(gone(shell) && gone(bg)).toBe(true);
     expect(snapshot(repo)).toEqual(before);
