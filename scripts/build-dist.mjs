@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,6 +84,31 @@ for (const f of copy) {
   const to = join(dist, relative(src, f));
   mkdirSync(dirname(to), { recursive: true });
   copyFileSync(f, to);
+}
+
+// The pipeline schema's validator, compiled ahead of time so that no command loads ajv's compiler for it
+// (src/engine/compiled-validator.ts; the name is the hash of schema, options and ajv version). The code
+// that writes it is bundled from src/ into node_modules/.cache, where this repository's packages resolve
+// (a build with --out lands outside it).
+{
+  const generator = join(root, 'node_modules', '.cache', 'grokpipe-build', 'store-validator.mjs');
+  await build({
+    stdin: {
+      contents: "export { storeValidator } from './src/engine/compiled-validator.ts'; export { PIPELINE_VALIDATOR_OPTIONS } from './src/engine/pipeline-schema.ts';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    packages: 'external',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile: generator,
+    logLevel: 'warning',
+  });
+  const { storeValidator, PIPELINE_VALIDATOR_OPTIONS } = await import(pathToFileURL(generator).href);
+  const schema = JSON.parse(readFileSync(join(root, 'pipeline.schema.json'), 'utf8'));
+  storeValidator(join(dist, 'engine', 'validators'), schema, PIPELINE_VALIDATOR_OPTIONS);
 }
 
 if (!process.argv.includes('--no-types')) {

@@ -31,6 +31,8 @@ export class FileHashCache {
   private readonly clockNs: bigint;
   /** Hashes computed (files read) in this process, for benchmarks and tests. */
   hashedCount = 0;
+  /** The cache folder, for other caches that live beside this one; null when not persistent. */
+  readonly folder: { dir: string; writable: boolean } | null = null;
 
   /**
    * `persistent: false`: neither read nor written. `readOnly`: read, never written (a dry run writes
@@ -58,6 +60,7 @@ export class FileHashCache {
     }
     // clockNs 0 means "never save".
     this.clockNs = clock;
+    this.folder = { dir, writable: clock !== 0n };
     try {
       const data = JSON.parse(readFileSync(this.file, 'utf8')) as { format: number; entries: Record<string, Entry> };
       if (data.format === FORMAT) this.entries = new Map(Object.entries(data.entries));

@@ -3,49 +3,43 @@
  * editors can use it too) and turns ajv's first useful error into a located GrokpipeError.
  */
 import { readFileSync } from 'node:fs';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { canonicalJson } from '../core/canonical-json.ts';
+import { compiledValidator, type ValidatorOptions, type ValidatorStore } from './compiled-validator.ts';
 import { DURATION_EXPECTED } from './duration.ts';
 import { describeValue } from './errors.ts';
 import { showExpressions, type FieldPath, type YamlSource } from './yaml-source.ts';
 
-// ajv is CommonJS; under NodeNext its default import is the module object.
-const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
-
 export const PIPELINE_SCHEMA_PATH = new URL('../../pipeline.schema.json', import.meta.url);
+/** Validators the build compiled ahead of time (dist/engine/validators/; absent when running the sources). */
+export const SHIPPED_VALIDATORS = fileURLToPath(new URL('./validators/', import.meta.url));
+/** verbose: the errors carry the schema and data the explanations below quote. */
+export const PIPELINE_VALIDATOR_OPTIONS: ValidatorOptions = { allErrors: true, verbose: true };
+const PARAMS_VALIDATOR_OPTIONS: ValidatorOptions = { allErrors: true, useDefaults: true };
+
+export function pipelineSchema(): object {
+  return JSON.parse(readFileSync(PIPELINE_SCHEMA_PATH, 'utf8')) as object;
+}
 
 let compiled: ValidateFunction | null = null;
 
 function validator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(PIPELINE_SCHEMA_PATH, 'utf8')) as object;
-    // optimize: false halves compile time; the validator runs once per command on one small document.
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, code: { optimize: false } });
-    compiled = ajv.compile(schema);
-  }
+  compiled ??= compiledValidator(pipelineSchema(), PIPELINE_VALIDATOR_OPTIONS, [{ dir: SHIPPED_VALIDATORS, writable: false }]);
   return compiled;
 }
 
-let paramsAjv: InstanceType<typeof Ajv> | null = null;
 const paramsValidators = new Map<string, ValidateFunction>();
 
 /**
- * A validator for a stage's params schema (defaults applied). One Ajv instance serves every stage
- * (creating one costs tens of milliseconds) and validators are cached by the schema's canonical JSON.
+ * A validator for a stage's params schema (defaults applied), cached in this process by the schema's
+ * canonical JSON and across commands in `stores` (the repository's .grokpipe/cache/validators/).
  */
-export function paramsValidator(schema: object): ValidateFunction {
+export function paramsValidator(schema: object, stores: readonly ValidatorStore[] = []): ValidateFunction {
   const id = canonicalJson(schema);
   let v = paramsValidators.get(id);
   if (!v) {
-    const options = { allErrors: true, strict: false, allowUnionTypes: true, useDefaults: true, code: { optimize: false } } as const;
-    paramsAjv ??= new Ajv(options);
-    try {
-      v = paramsAjv.compile(schema);
-    } catch (e) {
-      // Two modules may declare schemas with the same $id: give the second an Ajv of its own.
-      if (!/already exists/.test((e as Error).message)) throw e;
-      v = new Ajv(options).compile(schema);
-    }
+    v = compiledValidator(schema, PARAMS_VALIDATOR_OPTIONS, stores);
     paramsValidators.set(id, v);
   }
   return v;

@@ -3,6 +3,7 @@
  * outputs: code closure, packages, params validated by the stage's own schema (defaults applied),
  * compute identity, command template. Raises every remaining bad-input error before anything runs.
  */
+import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { cloneJson, type Json } from '../core/canonical-json.ts';
 import { ClosureResolver, type CodeClosure } from './code-closure.ts';
@@ -40,6 +41,7 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
   const definitions = new Map<string, StageDefinition>();
   const validators = new Map<string, ValidateFunction>();
   const byName = new Map<string, PreparedInstance>();
+  const validatorStores = cache.folder ? [{ dir: join(cache.folder.dir, 'validators'), writable: cache.folder.writable }] : [];
 
   for (const inst of instances) {
     const stage = plan.stages.get(inst.stage)!;
@@ -57,7 +59,7 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
         definitions.set(stage.name, def);
         checkShardPhases(def, stage.module!, plan.project.raw.stages[stage.name]?.shard);
         try {
-          validators.set(stage.name, paramsValidator(def.params));
+          validators.set(stage.name, paramsValidator(def.params, validatorStores));
         } catch (e) {
           throw new GrokpipeError({ title: `the params schema of \`${stage.module}\` is not a valid JSON schema`, file: stage.module!, expected: 'a draft-07 JSON schema', found: (e as Error).message });
         }
