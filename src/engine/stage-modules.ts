@@ -10,43 +10,50 @@ import type { RawShard } from './project.ts';
 import type { EstimateFunction, StageDefinition } from './stage.ts';
 import { loadsTypeScript } from './typescript-modules.ts';
 
-/**
- * The default export of a repository module, imported in the engine's process (tsx registered first for
- * TypeScript). `digest` (of the module's code) is in the URL, so a long-lived process sees an edited file.
- */
-async function importDefault(root: string, modulePath: string, digest: string, what: string): Promise<unknown> {
+export async function importStageModule(root: string, modulePath: string, digest: string): Promise<StageDefinition> {
+  const url = `${pathToFileURL(join(root, modulePath)).href}?gp=${digest.slice(0, 16)}`;
+  let mod: { default?: unknown };
   try {
     await loadsTypeScript(modulePath);
-    const mod = (await import(`${pathToFileURL(join(root, modulePath)).href}?gp=${digest.slice(0, 16)}`)) as { default?: unknown };
-    return mod.default;
+    mod = (await import(url)) as { default?: unknown };
   } catch (e) {
     const err = e as Error;
     throw new GrokpipeError({
-      title: `${what} \`${modulePath}\` failed to load`,
+      title: `stage module \`${modulePath}\` failed to load`,
       file: modulePath,
       expected: 'a module that loads without error',
       found: (err.stack ?? String(err)).split('\n').slice(0, 6).join('\n'),
     });
   }
-}
-
-export async function importStageModule(root: string, modulePath: string, digest: string): Promise<StageDefinition> {
-  return checkDefinition(await importDefault(root, modulePath, digest, 'stage module'), modulePath);
+  return checkDefinition(mod.default, modulePath);
 }
 
 /** The cost model a stage names with `estimate:` (its default export, a function). */
+/** `digest` (of the file's content) makes a long-lived process see an edited estimate, as for stage modules. */
 export async function importEstimate(root: string, modulePath: string, digest: string): Promise<EstimateFunction> {
-  const estimate = await importDefault(root, modulePath, digest, 'estimate module');
-  if (typeof estimate !== 'function') {
+  let mod: { default?: unknown };
+  try {
+    await loadsTypeScript(modulePath);
+    mod = (await import(`${pathToFileURL(join(root, modulePath)).href}?gp=${digest.slice(0, 16)}`)) as { default?: unknown };
+  } catch (e) {
+    const err = e as Error;
+    throw new GrokpipeError({
+      title: `estimate module \`${modulePath}\` failed to load`,
+      file: modulePath,
+      expected: 'a module that loads without error',
+      found: (err.stack ?? String(err)).split('\n').slice(0, 6).join('\n'),
+    });
+  }
+  if (typeof mod.default !== 'function') {
     throw new GrokpipeError({
       title: `\`${modulePath}\` is not an estimate module`,
       file: modulePath,
       expected: 'export default (params, shard?) => ({ seconds, basis? })',
-      found: estimate === undefined ? 'no default export' : `a default export of type ${typeof estimate}`,
+      found: mod.default === undefined ? 'no default export' : `a default export of type ${typeof mod.default}`,
       hint: 'see docs/pipeline.md, "Predicting a build"',
     });
   }
-  return estimate as EstimateFunction;
+  return mod.default as EstimateFunction;
 }
 
 export function checkDefinition(def: unknown, modulePath: string): StageDefinition {

@@ -6,8 +6,7 @@
  * is registered.
  */
 const TYPESCRIPT = /\.(m|c)?tsx?$/;
-/** The engine runs from its TypeScript sources (tsx, vitest), not from the compiled dist/. */
-export const ENGINE_IS_TYPESCRIPT = import.meta.url.endsWith('.ts');
+const ENGINE_IS_TYPESCRIPT = import.meta.url.endsWith('.ts');
 let registered: Promise<void> | null = null;
 
 export function isTypeScriptModule(path: string): boolean {
