@@ -25,6 +25,9 @@ export interface QueuedJob {
   command: string;
 }
 
+/** Job states Slurm never leaves (COMPLETING is on the way to one of these, not one of them). */
+export const FINAL_STATES: ReadonlySet<string> = new Set(['CANCELLED', 'COMPLETED', 'FAILED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'DEADLINE']);
+
 /** Every job Slurm still lists (finished ones too, while younger than MinJobAge). */
 export function queue(): QueuedJob[] {
   const r = spawnSync('squeue', ['-h', '-t', 'all', '-o', '%i|%j|%T|%o'], { encoding: 'utf8' });

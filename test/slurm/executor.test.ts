@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BIN, cliProcess, makeRepo, removeRepos, snapshot, type Repo } from '../engine/helpers.ts';
-import { noSlurm, queue, waitFor } from './cluster.ts';
+import { FINAL_STATES, noSlurm, queue, waitFor } from './cluster.ts';
 
 const FAST = `
 import { writeFile } from 'node:fs/promises';
@@ -152,9 +152,10 @@ describe.skipIf(noSlurm !== null)(`repro --executor slurm on a real cluster${noS
       const r = await run.done;
       expect(r.code, r.out).toBe(130);
       expect(r.out).toMatch(/slow[^\n]*(interrupted|stopped by Ctrl-C)/);
-      const ours = await waitFor('every job of the run to leave RUNNING', () => {
+      // Slurm passes a cancelled job through COMPLETING on its way to CANCELLED; wait for the end state.
+      const ours = await waitFor('every job of the run to reach a final state', () => {
         const q = queue().filter((j) => j.name === name);
-        return q.length && q.every((j) => j.state !== 'RUNNING' && j.state !== 'PENDING') ? q : null;
+        return q.length && q.every((j) => FINAL_STATES.has(j.state)) ? q : null;
       }, 60_000);
       expect(ours.find((j) => j.id === slow.id)?.state).toBe('CANCELLED');
       expect(queue().find((j) => j.id === foreignId)?.state).toMatch(/RUNNING|PENDING/);
