@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Progress } from './stage.ts';
+import { ENGINE_IS_TYPESCRIPT } from './typescript-modules.ts';
 import type { RunRequest, WorkerMessage } from './worker-protocol.ts';
 
 /**
@@ -36,7 +37,6 @@ export type StopReason = 'interrupted' | 'timeout';
 export type RunResult = { ok: true } | { ok: false; reason: string; detail: string[]; stopped?: StopReason };
 
 // worker.js beside the compiled engine (dist/), worker.ts beside the sources (src/, run through tsx).
-const ENGINE_IS_TYPESCRIPT = import.meta.url.endsWith('.ts');
 const WORKER = fileURLToPath(new URL(ENGINE_IS_TYPESCRIPT ? './worker.ts' : './worker.js', import.meta.url));
 const SUPERVISOR = fileURLToPath(new URL('./group-supervisor.mjs', import.meta.url));
 /** Time a stopped stage gets to end by itself (a module stage sees ctx.signal) before its group is SIGKILLed. */

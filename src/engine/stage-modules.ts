@@ -10,50 +10,43 @@ import type { RawShard } from './project.ts';
 import type { EstimateFunction, StageDefinition } from './stage.ts';
 import { loadsTypeScript } from './typescript-modules.ts';
 
-export async function importStageModule(root: string, modulePath: string, digest: string): Promise<StageDefinition> {
-  const url = `${pathToFileURL(join(root, modulePath)).href}?gp=${digest.slice(0, 16)}`;
-  let mod: { default?: unknown };
+/**
+ * The default export of a repository module, imported in the engine's process (tsx registered first for
+ * TypeScript). `digest` (of the module's code) is in the URL, so a long-lived process sees an edited file.
+ */
+async function importDefault(root: string, modulePath: string, digest: string, what: string): Promise<unknown> {
   try {
     await loadsTypeScript(modulePath);
-    mod = (await import(url)) as { default?: unknown };
+    const mod = (await import(`${pathToFileURL(join(root, modulePath)).href}?gp=${digest.slice(0, 16)}`)) as { default?: unknown };
+    return mod.default;
   } catch (e) {
     const err = e as Error;
     throw new GrokpipeError({
-      title: `stage module \`${modulePath}\` failed to load`,
+      title: `${what} \`${modulePath}\` failed to load`,
       file: modulePath,
       expected: 'a module that loads without error',
       found: (err.stack ?? String(err)).split('\n').slice(0, 6).join('\n'),
     });
   }
-  return checkDefinition(mod.default, modulePath);
+}
+
+export async function importStageModule(root: string, modulePath: string, digest: string): Promise<StageDefinition> {
+  return checkDefinition(await importDefault(root, modulePath, digest, 'stage module'), modulePath);
 }
 
 /** The cost model a stage names with `estimate:` (its default export, a function). */
-/** `digest` (of the file's content) makes a long-lived process see an edited estimate, as for stage modules. */
 export async function importEstimate(root: string, modulePath: string, digest: string): Promise<EstimateFunction> {
-  let mod: { default?: unknown };
-  try {
-    await loadsTypeScript(modulePath);
-    mod = (await import(`${pathToFileURL(join(root, modulePath)).href}?gp=${digest.slice(0, 16)}`)) as { default?: unknown };
-  } catch (e) {
-    const err = e as Error;
-    throw new GrokpipeError({
-      title: `estimate module \`${modulePath}\` failed to load`,
-      file: modulePath,
-      expected: 'a module that loads without error',
-      found: (err.stack ?? String(err)).split('\n').slice(0, 6).join('\n'),
-    });
-  }
-  if (typeof mod.default !== 'function') {
+  const estimate = await importDefault(root, modulePath, digest, 'estimate module');
+  if (typeof estimate !== 'function') {
     throw new GrokpipeError({
       title: `\`${modulePath}\` is not an estimate module`,
       file: modulePath,
       expected: 'export default (params, shard?) => ({ seconds, basis? })',
-      found: mod.default === undefined ? 'no default export' : `a default export of type ${typeof mod.default}`,
+      found: estimate === undefined ? 'no default export' : `a default export of type ${typeof estimate}`,
       hint: 'see docs/pipeline.md, "Predicting a build"',
     });
   }
-  return mod.default as EstimateFunction;
+  return estimate as EstimateFunction;
 }
 
 export function checkDefinition(def: unknown, modulePath: string): StageDefinition {

@@ -6,7 +6,8 @@
  * is registered.
  */
 const TYPESCRIPT = /\.(m|c)?tsx?$/;
-const ENGINE_IS_TYPESCRIPT = import.meta.url.endsWith('.ts');
+/** The engine runs from its TypeScript sources (tsx, vitest), not from the compiled dist/. */
+export const ENGINE_IS_TYPESCRIPT = import.meta.url.endsWith('.ts');
 let registered: Promise<void> | null = null;
 
 export function isTypeScriptModule(path: string): boolean {
