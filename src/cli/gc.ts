@@ -24,6 +24,7 @@ export async function gcCommand(argv: string[], io: CliIo): Promise<number> {
     for (const o of r.objects) io.out.write(`${dry ? 'would remove' : 'removed'} object ${o}\n`);
     for (const k of r.records) io.out.write(`${dry ? 'would remove' : 'removed'} record ${k}\n`);
     io.out.write(`${dry ? 'would remove' : 'removed'} ${r.objects.length} object${r.objects.length === 1 ? '' : 's'} (${bytes(r.bytes)}) and ${r.records.length} run record${r.records.length === 1 ? '' : 's'}; kept ${r.keptObjects} objects referenced by grokpipe.lock or artifacts/\n`);
+    if (r.bundles.length) io.out.write(`${dry ? 'would remove' : 'removed'} ${r.bundles.length} stage module bundle${r.bundles.length === 1 ? '' : 's'} (${bytes(r.bundleBytes)}); each is compiled again on first use\n`);
     return 0;
   } finally {
     lock?.release();

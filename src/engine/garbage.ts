@@ -1,12 +1,14 @@
 /**
  * gc: removes store objects and run records that nothing references. Referenced = the keys and outputs
  * in grokpipe.lock (every profile) and in the manifests under artifacts/. Everything else goes, which
- * also means an earlier param value no longer restores without running after a gc.
+ * also means an earlier param value no longer restores without running after a gc. Stage module bundles
+ * (module-bundle.ts) go too, all of them: each is compiled again, in well under a second, on first use.
  */
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS_DIR, readManifest } from './artifacts.ts';
 import { readLock } from './lock-file.ts';
+import { bundleDir } from './module-bundle.ts';
 import { ObjectStore } from './object-store.ts';
 
 export interface GcResult {
@@ -15,6 +17,9 @@ export interface GcResult {
   bytes: number;
   keptObjects: number;
   keptRecords: number;
+  /** File names of the stage module bundles removed, and their size with their source maps. */
+  bundles: string[];
+  bundleBytes: number;
 }
 
 export function collectGarbage(root: string, options: { dryRun?: boolean } = {}): GcResult {
@@ -48,10 +53,14 @@ export function collectGarbage(root: string, options: { dryRun?: boolean } = {})
   const objects = all.filter((o) => !liveObjects.has(o));
   let bytes = 0;
   for (const o of objects) bytes += statSync(store.objectPath(o)).size;
+  const bundles = existsSync(bundleDir(root)) ? readdirSync(bundleDir(root)).sort() : [];
+  let bundleBytes = 0;
+  for (const b of bundles) bundleBytes += statSync(join(bundleDir(root), b)).size;
   if (!options.dryRun) {
+    for (const b of bundles) rmSync(join(bundleDir(root), b), { force: true });
     for (const o of objects) rmSync(store.objectPath(o), { force: true });
     for (const k of records) rmSync(store.recordPath(k), { force: true });
     rmSync(join(store.dir, 'corrupt'), { recursive: true, force: true });
   }
-  return { objects, records, bytes, keptObjects: all.length - objects.length, keptRecords: store.listRecords().length - (options.dryRun ? records.length : 0) };
+  return { objects, records, bytes, bundles: bundles.filter((b) => b.endsWith('.mjs')), bundleBytes, keptObjects: all.length - objects.length, keptRecords: store.listRecords().length - (options.dryRun ? records.length : 0) };
 }

@@ -9,12 +9,12 @@ import { cloneJson, type Json } from '../core/canonical-json.ts';
 import { ClosureResolver, type CodeClosure } from './code-closure.ts';
 import { describeValue, GrokpipeError } from './errors.ts';
 import type { FileHashCache } from './file-hash-cache.ts';
+import { bundleDir, runnableModule } from './module-bundle.ts';
 import { KEY_FORMAT, type KeyComponents } from './instance-key.ts';
 import { exactParams } from './params-value.ts';
 import { paramsValidator, pointerToPath } from './pipeline-schema.ts';
 import { hashInstanceFiles } from './repo-files.ts';
 import type { Instance, Plan, StagePlan } from './plan.ts';
-import { sha256OfJson } from './sha256.ts';
 import type { StageDefinition } from './stage.ts';
 import { checkShardPhases, importStageModule } from './stage-modules.ts';
 import { phaseParams, shardKeyComponent } from './shards.ts';
@@ -27,6 +27,8 @@ export interface PreparedInstance {
   params: Record<string, Json>;
   /** Key components except `inputs`. */
   fixed: Omit<KeyComponents, 'inputs'>;
+  /** Module stages: the absolute path of the file the stage's process imports (the module or its bundle). */
+  code?: string;
 }
 
 export interface Prepared {
@@ -39,9 +41,11 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
   const resolver = new ClosureResolver(plan.root, cache);
   const closures = new Map<string, CodeClosure>();
   const definitions = new Map<string, StageDefinition>();
+  const runnable = new Map<string, string>();
   const validators = new Map<string, ValidateFunction>();
   const byName = new Map<string, PreparedInstance>();
   const validatorStores = cache.folder ? [{ dir: join(cache.folder.dir, 'validators'), writable: cache.folder.writable }] : [];
+  const bundles = cache.folder ? { dir: bundleDir(plan.root), writable: cache.folder.writable } : null;
 
   for (const inst of instances) {
     const stage = plan.stages.get(inst.stage)!;
@@ -55,7 +59,9 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
     if (stage.kind === 'module') {
       let def = definitions.get(stage.name);
       if (!def) {
-        def = await importStageModule(plan.root, stage.module!, sha256OfJson(closure));
+        const code = await runnableModule(plan.root, stage.module!, closure, bundles);
+        runnable.set(stage.name, code);
+        def = await importStageModule(stage.module!, code, closure);
         definitions.set(stage.name, def);
         checkShardPhases(def, stage.module!, plan.project.raw.stages[stage.name]?.shard);
         try {
@@ -95,7 +101,7 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
     const declared = declaredOutputs(inst, stage);
     if (declared.length) fixed.outputs = [...declared].sort();
     if (inst.shard) fixed.shard = shardKeyComponent(inst.shard);
-    byName.set(inst.name, { instance: inst, stage, params, fixed });
+    byName.set(inst.name, { instance: inst, stage, params, fixed, ...(runnable.has(stage.name) ? { code: runnable.get(stage.name)! } : {}) });
   }
   return { plan, byName, closures };
 }

@@ -244,7 +244,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       running++;
       let result: RunResult;
       if (p.stage.kind === 'module') {
-        const request = { type: 'run', module: join(root, p.stage.module!), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, files: p.instance.files.map((f) => join(root, f.path)), outDir, ...shardRequest(p) } as const;
+        const request = { type: 'run', module: join(root, p.stage.module!), ...(p.code ? { code: p.code } : {}), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, files: p.instance.files.map((f) => join(root, f.path)), outDir, ...shardRequest(p) } as const;
         result = await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'module', request }, outDir }, events, stop.signal);
       } else {
         const argv = commandArgv(p.instance.command!, inputs, outDir);

@@ -5,19 +5,22 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { CodeClosure } from './code-closure.ts';
 import { GrokpipeError } from './errors.ts';
+import { sha256OfJson } from './sha256.ts';
 import type { RawShard } from './project.ts';
 import type { EstimateFunction, StageDefinition } from './stage.ts';
 import { loadsTypeScript } from './typescript-modules.ts';
 
 /**
- * The default export of a repository module, imported in the engine's process (tsx registered first for
- * TypeScript). `digest` (of the module's code) is in the URL, so a long-lived process sees an edited file.
+ * The default export of `file` (absolute), which is the repository module `modulePath` or its bundle,
+ * imported in the engine's process (tsx registered first for TypeScript sources). `version` goes into the
+ * URL, so that a long-lived process sees an edited file (a bundle's name already changes with its code).
  */
-async function importDefault(root: string, modulePath: string, digest: string, what: string): Promise<unknown> {
+async function importDefault(file: string, modulePath: string, version: string, what: string): Promise<unknown> {
   try {
-    await loadsTypeScript(modulePath);
-    const mod = (await import(`${pathToFileURL(join(root, modulePath)).href}?gp=${digest.slice(0, 16)}`)) as { default?: unknown };
+    await loadsTypeScript(file);
+    const mod = (await import(`${pathToFileURL(file).href}?gp=${version.slice(0, 16)}`)) as { default?: unknown };
     return mod.default;
   } catch (e) {
     const err = e as Error;
@@ -30,13 +33,14 @@ async function importDefault(root: string, modulePath: string, digest: string, w
   }
 }
 
-export async function importStageModule(root: string, modulePath: string, digest: string): Promise<StageDefinition> {
-  return checkDefinition(await importDefault(root, modulePath, digest, 'stage module'), modulePath);
+/** The stage module's definition, from `file`: the module itself or its bundle (module-bundle.ts). */
+export async function importStageModule(modulePath: string, file: string, closure: CodeClosure): Promise<StageDefinition> {
+  return checkDefinition(await importDefault(file, modulePath, sha256OfJson(closure), 'stage module'), modulePath);
 }
 
 /** The cost model a stage names with `estimate:` (its default export, a function). */
 export async function importEstimate(root: string, modulePath: string, digest: string): Promise<EstimateFunction> {
-  const estimate = await importDefault(root, modulePath, digest, 'estimate module');
+  const estimate = await importDefault(join(root, modulePath), modulePath, digest, 'estimate module');
   if (typeof estimate !== 'function') {
     throw new GrokpipeError({
       title: `\`${modulePath}\` is not an estimate module`,

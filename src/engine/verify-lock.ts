@@ -162,7 +162,7 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
       const events = output.events((pr) => reporter.progress(name, pr));
       let result: RunResult;
       if (p.stage.kind === 'module') {
-        result = await runModuleStage({ type: 'run', module: join(root, p.stage.module!), instance: name, stage: inst.stage, params: p.params, matrix: inst.matrix ?? {}, inputs: specs, files: inst.files.map((f) => join(root, f.path)), outDir, ...shardRequest(p) }, root, events, abort);
+        result = await runModuleStage({ type: 'run', module: join(root, p.stage.module!), ...(p.code ? { code: p.code } : {}), instance: name, stage: inst.stage, params: p.params, matrix: inst.matrix ?? {}, inputs: specs, files: inst.files.map((f) => join(root, f.path)), outDir, ...shardRequest(p) }, root, events, abort);
       } else {
         const argv = commandArgv(inst.command!, specs, outDir);
         result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await runCommandStage(argv, root, events, abort);

@@ -15,6 +15,8 @@ export interface RunRequest {
   type: 'run';
   /** Absolute path of the stage module. */
   module: string;
+  /** Absolute path of the file to import instead: the module's bundle (module-bundle.ts); absent, the module. */
+  code?: string;
   instance: string;
   stage: string;
   params: Record<string, Json>;

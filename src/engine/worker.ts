@@ -1,7 +1,7 @@
 /**
  * Child process entry: runs one stage instance and exits. The engine forks this file (compiled, or through
  * tsx when the engine itself runs from src/; a TypeScript stage module registers tsx here) for
- * every instance, so a throw, a crash, an out-of-memory or a SIGKILL fails that instance only, and no
+ * every instance (a TypeScript module runs as its bundle, module-bundle.ts, when it has one), so a throw, a crash, an out-of-memory or a SIGKILL fails that instance only, and no
  * module state leaks from one instance to the next.
  */
 import { readFile } from 'node:fs/promises';
@@ -48,8 +48,11 @@ async function run(req: RunRequest): Promise<void> {
   process.on('message', (m: ParentMessage) => {
     if (m.type === 'abort') controller.abort();
   });
-  await loadsTypeScript(req.module);
-  const mod = (await import(pathToFileURL(req.module).href)) as { default: StageDefinition };
+  const file = req.code ?? req.module;
+  // A bundle's stack traces then name the stage's own files and lines, as the module's would.
+  if (req.code) process.setSourceMapsEnabled(true);
+  await loadsTypeScript(file);
+  const mod = (await import(pathToFileURL(file).href)) as { default: StageDefinition };
   const def = mod.default;
   const inputs: StageContext['inputs'] = {};
   for (const [name, spec] of Object.entries(req.inputs)) inputs[name] = Array.isArray(spec) ? spec.map(inputRef) : inputRef(spec);

@@ -3,7 +3,8 @@
  * the real binary, cmd stages with quoted values, declared outputs and file subsets, dag formats,
  * show, and gc.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ObjectStore } from '../../src/engine/object-store.ts';
 import { formatDuration } from '../../src/engine/progress.ts';
@@ -158,9 +159,13 @@ stages:
     const dry = await cli(repo, 'gc', '--dry-run');
     expect(dry.out).toContain(`would remove object ${oldObject}`);
     expect(store.hasObject(oldObject)).toBe(true);
+    const bundles = readdirSync(join(repo.dir, '.grokpipe/cache/modules')).filter((f) => f.endsWith('.mjs'));
+    expect(bundles.length).toBeGreaterThan(0);
     const gc = await cli(repo, 'gc');
     expect(gc.code).toBe(0);
     expect(gc.out).toMatch(/removed 3 objects .* and 3 run records/);
+    expect(gc.out).toContain(`removed ${bundles.length} stage module bundle${bundles.length === 1 ? '' : 's'} (`);
+    expect(readdirSync(join(repo.dir, '.grokpipe/cache/modules'))).toEqual([]);
     expect(store.hasObject(oldObject)).toBe(false);
     for (const sha of Object.values(JSON.parse(repo.read('grokpipe.lock')).profiles.default).flatMap((e: any) => Object.values(e.outputs) as string[])) {
       expect(sha256(readFileSync(store.objectPath(sha)))).toBe(sha);
