@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Renders a report's index.html in headless Chromium and checks that it displays: every table is in the
- * DOM, every figure holds an SVG with a non-zero size, the page logs no console error, and it asks for
+ * DOM and fits its column without scrolling sideways, every figure holds an SVG with a non-zero size, the
+ * page logs no console error, and it asks for
  * nothing over the network (the report must be self-contained). Writes a full-page PNG screenshot.
  *
  *   node scripts/check-report.mjs <index.html> [--screenshot <out.png>] [--expect-tables <n>]
@@ -116,7 +117,11 @@ async function check(options) {
         const texts = svg ? [...svg.querySelectorAll('text')].filter((t) => t.getBBox().width > 0).length : 0;
         return { id: figure.id, svgCount: svgs.length, ...(svg ? box(svg) : { width: 0, height: 0 }), visibleTexts: texts };
       });
-      const tables = [...document.querySelectorAll('table')].map((table) => ({ id: table.id, rows: table.rows.length, ...box(table) }));
+      const tables = [...document.querySelectorAll('table')].map((table) => {
+        // A table wider than the box it sits in scrolls sideways there: its last columns are hidden.
+        const holder = table.parentElement;
+        return { id: table.id, rows: table.rows.length, ...box(table), room: holder ? holder.clientWidth : 0, needs: holder ? holder.scrollWidth : 0 };
+      });
       return {
         title: document.title,
         tables,
@@ -144,6 +149,7 @@ async function check(options) {
     }
     for (const t of measured.tables) {
       if (!(t.width > 0 && t.height > 0)) failures.push(`table ${t.id || '(no id)'} has size ${t.width} x ${t.height}`);
+      if (t.needs > t.room) failures.push(`table ${t.id || '(no id)'} needs ${t.needs}px in a ${t.room}px column (it scrolls sideways, hiding its last columns)`);
     }
     for (const f of measured.figures) {
       if (f.svgCount !== 1) failures.push(`figure ${f.id || '(no id)'} holds ${f.svgCount} <svg>, expected 1`);

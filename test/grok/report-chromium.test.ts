@@ -75,10 +75,12 @@ describe.skipIf(!haveChromium)(`the report in headless Chromium (needs ${CHROMIU
     expect(png.length).toBeGreaterThan(50_000);
   });
 
-  it('fails a page that fetches an external asset or draws an empty figure', async () => {
+  it('fails a page that fetches an external asset, draws an empty figure or hides a table\'s columns', async () => {
+    const cells = Array.from({ length: 40 }, (_, i) => `<td>column&nbsp;${i}</td>`).join('');
     const broken =
       '<!DOCTYPE html><html><head><meta charset="utf-8" /><title>broken</title></head><body>' +
       '<img src="http://127.0.0.1:9/x.png" alt="" />' +
+      `<div style="max-width: 600px; overflow-x: auto"><table id="tab-wide"><tr>${cells}</tr></table></div>` +
       '<figure id="fig-empty"><svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"></svg></figure>' +
       '</body></html>';
     await writeFile(join(dir, 'broken.html'), broken);
@@ -87,5 +89,6 @@ describe.skipIf(!haveChromium)(`the report in headless Chromium (needs ${CHROMIU
     expect(result.ok).toBe(false);
     expect(result.failures.some((f) => f.includes('requested http://127.0.0.1:9/x.png'))).toBe(true);
     expect(result.failures.some((f) => f.includes('figure fig-empty draws its SVG at 0 x 0'))).toBe(true);
+    expect(result.failures.find((f) => f.startsWith('table tab-wide'))).toMatch(/^table tab-wide needs \d+px in a 600px column \(it scrolls sideways/);
   });
 });

@@ -19,6 +19,7 @@ import type {
   Tolerance,
 } from '../../src/grok/report/model.ts';
 import { Rng } from '../../src/grok/random.ts';
+import { besideTable } from '../../src/grok/report/study/beside.ts';
 
 const fixed = (digits: number) => ({ kind: 'fixed', digits }) as const;
 const times = (digits: number) => ({ kind: 'times', digits }) as const;
@@ -507,6 +508,26 @@ function transformer(rng: Rng): Section {
           ['baseline (ρ 1, τ 1)', { kind: 'number', value: base, format: integer }, null, null, null, null],
         ],
       },
+      // As wide as the paper's sweep tables: four metrics, each published | ours | ours / paper.
+      besideTable({
+        id: 'transformer-beside',
+        caption: 'The paper’s sweep beside ours, cell by cell.',
+        metrics: [
+          { header: 'T_grok', format: integer },
+          { header: 'T_mem', format: integer },
+          { header: 'L', format: { kind: 'significant', digits: 3 } },
+          { header: 'w_c', format: { kind: 'fixed', digits: 2 } },
+        ],
+        rows: taus.map((tau, i) => ({
+          label: `baseline (ρ = 1.15, τ = ${tau.toFixed(2)})`,
+          values: [
+            { published: Math.round(t[i]! * 1.1), ours: t[i]!, oursMissing: 'not grokked (budget 30 000)' },
+            { published: 175, ours: 163 + i },
+            { published: 24.1, ours: 23.8 - i },
+            { published: 54.49, ours: 54.88 },
+          ],
+        })),
+      }),
     ],
     figures: [
       {

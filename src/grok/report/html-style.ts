@@ -1,7 +1,8 @@
 /**
  * The page's stylesheet, inlined so index.html is one self-contained file. Print rules keep tables and
  * figures whole across pages. Colours of the check marks are backed by the words PASS/FAIL themselves,
- * so nothing depends on seeing colour.
+ * so nothing depends on seeing colour. Column headers may wrap (numbers never do), so that a table of
+ * published | ours | ratio columns fits the text column instead of scrolling sideways.
  */
 export const REPORT_CSS = `
 :root { --ink: #1a1a1a; --muted: #5c5c5c; --rule: #d9d9d9; --soft: #f5f6f7; --accent: #0072b2; }
@@ -36,12 +37,13 @@ section > p { max-width: 78ch; margin: 0 0 12px; }
 p.table-caption { font-size: 14px; margin: 0 0 6px; max-width: 90ch; }
 table { border-collapse: collapse; font-size: 14px; font-variant-numeric: tabular-nums; }
 .table-caption b, figcaption b { font-weight: 600; }
-th, td { padding: 5px 10px; border-bottom: 1px solid var(--rule); vertical-align: top; }
-thead th { border-bottom: 1.5px solid var(--ink); text-align: left; font-weight: 600; white-space: nowrap; }
+th, td { padding: 5px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
+thead th { border-bottom: 1.5px solid var(--ink); text-align: left; font-weight: 600; }
 thead tr.parts th { font-weight: 400; color: var(--muted); font-size: 12px; border-bottom: 1.5px solid var(--ink); }
 thead tr.groups th.group { text-align: center; border-bottom: 1px solid var(--rule); border-left: 1px solid var(--rule); }
 thead th.first-part { border-left: 1px solid var(--rule); }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
 td.nw { white-space: nowrap; }
 td.center, th.center { text-align: center; }
 td.right, th.right { text-align: right; }
