@@ -44,6 +44,7 @@ thead tr.groups th.group { text-align: center; border-bottom: 1px solid var(--ru
 thead th.first-part { border-left: 1px solid var(--rule); }
 td.num, th.num { text-align: right; }
 td.num { white-space: nowrap; }
+td.num.words { white-space: normal; }
 td.nw { white-space: nowrap; }
 td.center, th.center { text-align: center; }
 td.right, th.right { text-align: right; }

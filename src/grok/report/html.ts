@@ -156,6 +156,8 @@ function td(part: CellText, column: Column, numericColumn: boolean, partIndex: n
     classes.push(column.align);
   } else if (!column.align && numericColumn) {
     classes.push('num');
+    // Words in a column of numbers ("not grokked (budget 30 000)") may wrap; the numbers never do.
+    if (!part.numeric && part.text.length >= NO_WRAP_BELOW) classes.push('words');
   }
   if (!classes.includes('num') && part.text.length < NO_WRAP_BELOW) classes.push('nw');
   const cls = classes.length > 0 ? ` class="${classes.join(' ')}"` : '';
