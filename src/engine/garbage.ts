@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ARTIFACTS_DIR, readManifest } from './artifacts.ts';
 import { readLock } from './lock-file.ts';
 import { bundleDir } from './module-bundle.ts';
+import { GrokpipeError } from './errors.ts';
 import { ObjectStore } from './object-store.ts';
 
 export interface GcResult {
@@ -24,6 +25,14 @@ export interface GcResult {
 
 export function collectGarbage(root: string, options: { dryRun?: boolean } = {}): GcResult {
   const store = new ObjectStore(root);
+  if (store.shared) {
+    throw new GrokpipeError({
+      title: 'gc will not clean a shared store',
+      expected: "the repository's own store (.grokpipe/store): gc removes whatever this repository's lock and artifacts do not reference",
+      found: `GROKPIPE_STORE=${process.env.GROKPIPE_STORE} (${store.dir}), which other checkouts may use: their results would go`,
+      hint: 'run gc without GROKPIPE_STORE to clean this repository\'s own store; a shared store is cleaned by whoever owns it (e.g. by deleting it: it is only a cache of results)',
+    });
+  }
   const lock = readLock(root);
   const liveKeys = new Set<string>();
   const liveObjects = new Set<string>();

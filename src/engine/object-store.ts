@@ -1,5 +1,6 @@
 /**
- * The content-addressed store under .grokpipe/store (ignored by git):
+ * The content-addressed store, under .grokpipe/store (ignored by git) unless GROKPIPE_STORE names another
+ * folder (storeLocation):
  *   objects/<2 hex>/<62 hex>   the bytes of every output ever produced, named by sha256
  *   keys/<key>.json            run records: outputs by name -> hash, the key's components, duration
  * Objects are written to a temporary file and renamed, so a reader never sees a partial object.
@@ -11,7 +12,7 @@
  * (never setuid, setgid, executable or world-writable), the mode a restored file gets too.
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import { uniqueSuffix, writeFileAtomic } from './fs-atomic.ts';
 import type { KeyComponents } from './instance-key.ts';
@@ -38,10 +39,25 @@ export interface CorruptObject {
   found: string;
 }
 
+/**
+ * Where the store of the repository at `root` is: GROKPIPE_STORE when set (a relative path is taken from
+ * the root), so that checkouts, CI runs and cluster jobs can share one store of results (everything in it
+ * is named by its content or its key, and written by rename, so sharing is safe); else .grokpipe/store.
+ */
+export function storeLocation(root: string, env: NodeJS.ProcessEnv = process.env): { dir: string; shared: boolean } {
+  const own = join(root, '.grokpipe', 'store');
+  const named = env.GROKPIPE_STORE?.trim();
+  if (!named) return { dir: own, shared: false };
+  const dir = resolve(root, named);
+  return { dir, shared: dir !== own };
+}
+
 export class ObjectStore {
   readonly dir: string;
+  /** The store is named by GROKPIPE_STORE and may hold other repositories' results. */
+  readonly shared: boolean;
   constructor(readonly root: string) {
-    this.dir = join(root, '.grokpipe', 'store');
+    ({ dir: this.dir, shared: this.shared } = storeLocation(root));
   }
 
   objectPath(sha: string): string {
