@@ -1,8 +1,8 @@
 /**
  * Child process entry: runs one stage instance and exits. The engine forks this file (compiled, or through
- * tsx when the engine itself runs from src/; a TypeScript stage module registers tsx here) for
- * every instance (a TypeScript module runs as its bundle, module-bundle.ts, when it has one), so a throw, a crash, an out-of-memory or a SIGKILL fails that instance only, and no
- * module state leaks from one instance to the next.
+ * tsx when the engine itself runs from src/) for every instance, so a throw, a crash, an out-of-memory or
+ * a SIGKILL fails that instance only, and no module state leaks from one instance to the next. A
+ * TypeScript stage runs as its bundle (module-bundle.ts) when it has one; otherwise tsx is registered here.
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
