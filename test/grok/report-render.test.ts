@@ -150,6 +150,17 @@ describe('writing the files', () => {
   });
 });
 
+describe('table cells that wrap', () => {
+  const label = 'baseline (ρ = 1.00, τ = 1.00)';
+  const files = renderReport(minimal([{ id: 's', title: 'S', text: [], tables: [{ id: 't', caption: 'c', columns: [{ header: 'cell' }, { header: 'T' }], rows: [[label, { kind: 'number', value: 1, format: { kind: 'integer' } }]] }] }]));
+
+  it('keep "τ = 1.00" on one line in the page (no-break spaces around =), and leave the Markdown as written', () => {
+    expect(files['index.html']).toContain('<td>baseline (ρ\u00a0=\u00a01.00, τ\u00a0=\u00a01.00)</td>');
+    expect(files['index.html']).not.toContain(label);
+    expect(files['report.md']).toContain(label);
+  });
+});
+
 describe('escaping in the page and the Markdown', () => {
   const nasty = 'a < b & c | d *e*';
   const files = renderReport(

@@ -161,7 +161,12 @@ function td(part: CellText, column: Column, numericColumn: boolean, partIndex: n
   }
   if (!classes.includes('num') && part.text.length < NO_WRAP_BELOW) classes.push('nw');
   const cls = classes.length > 0 ? ` class="${classes.join(' ')}"` : '';
-  return `<td${cls}>${escapeXml(part.text)}</td>`;
+  return `<td${cls}>${keepEquationsWhole(escapeXml(part.text))}</td>`;
+}
+
+/** A label that wraps breaks between its parts ("ρ = 1.15, | τ = 1.00"), never inside "τ = 1.00". */
+function keepEquationsWhole(html: string): string {
+  return html.replace(/ = /g, '\u00a0=\u00a0');
 }
 
 /** Whether the published (0) or reproduced (1) parts of a comparison column all print numbers. */
