@@ -91,7 +91,8 @@ for (const f of copy) {
 // that writes it is bundled from src/ into node_modules/.cache, where this repository's packages resolve
 // (a build with --out lands outside it).
 {
-  const generator = join(root, 'node_modules', '.cache', 'grokpipe-build', 'store-validator.mjs');
+  // Named by this process: builds into other folders (tests) may run at the same time.
+  const generator = join(root, 'node_modules', '.cache', 'grokpipe-build', `store-validator.${process.pid}.mjs`);
   await build({
     stdin: {
       contents: "export { storeValidator } from './src/engine/compiled-validator.ts'; export { PIPELINE_VALIDATOR_OPTIONS } from './src/engine/pipeline-schema.ts';",
@@ -107,6 +108,7 @@ for (const f of copy) {
     logLevel: 'warning',
   });
   const { storeValidator, PIPELINE_VALIDATOR_OPTIONS } = await import(pathToFileURL(generator).href);
+  rmSync(generator, { force: true });
   const schema = JSON.parse(readFileSync(join(root, 'pipeline.schema.json'), 'utf8'));
   storeValidator(join(dist, 'engine', 'validators'), schema, PIPELINE_VALIDATOR_OPTIONS);
 }

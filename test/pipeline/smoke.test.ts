@@ -4,7 +4,7 @@
  * Smoke checks mechanics, not science: every stage runs, the report is written, a second run does nothing,
  * and changing one tau value reruns only what depends on it.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -45,8 +45,12 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'grokpipe-smoke-'));
   for (const f of COPIED) cpSync(join(PROJECT, f), join(dir, f), { recursive: true });
   for (const f of LINKED) symlinkSync(join(PROJECT, f), join(dir, f));
+  // The copy runs compiled, as an installed grokpipe does: dist/ built now from the sources under test
+  // (after they were copied, so bin/grokpipe.js finds it current). Through tsx, every stage process of
+  // the 229 would also load tsx.
+  execFileSync(process.execPath, [join(PROJECT, 'scripts', 'build-dist.mjs'), '--no-types', '--out', join(dir, 'dist')], { stdio: 'pipe' });
   firstRun = grokpipe('repro', '--profile', 'smoke', '-j', '2');
-}, 1_200_000); // every seed its own instance (189 here): allow for a shared, loaded machine
+}, 1_200_000); // every seed its own instance (229 here): allow for a shared, loaded machine
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
