@@ -62,11 +62,12 @@ export function collectGarbage(root: string, options: { dryRun?: boolean } = {})
   const objects = all.filter((o) => !liveObjects.has(o));
   let bytes = 0;
   for (const o of objects) bytes += statSync(store.objectPath(o)).size;
-  const bundles = existsSync(bundleDir(root)) ? readdirSync(bundleDir(root)).sort() : [];
+  const bundlesDir = bundleDir(root);
+  const bundles = existsSync(bundlesDir) ? readdirSync(bundlesDir).sort() : [];
   let bundleBytes = 0;
-  for (const b of bundles) bundleBytes += statSync(join(bundleDir(root), b)).size;
+  for (const b of bundles) bundleBytes += statSync(join(bundlesDir, b)).size;
   if (!options.dryRun) {
-    for (const b of bundles) rmSync(join(bundleDir(root), b), { force: true });
+    for (const b of bundles) rmSync(join(bundlesDir, b), { force: true });
     for (const o of objects) rmSync(store.objectPath(o), { force: true });
     for (const k of records) rmSync(store.recordPath(k), { force: true });
     rmSync(join(store.dir, 'corrupt'), { recursive: true, force: true });

@@ -40,9 +40,8 @@ export interface Prepared {
 export async function prepare(plan: Plan, instances: Instance[], cache: FileHashCache): Promise<Prepared> {
   const resolver = new ClosureResolver(plan.root, cache);
   const closures = new Map<string, CodeClosure>();
-  const definitions = new Map<string, StageDefinition>();
-  const runnable = new Map<string, string>();
-  const validators = new Map<string, ValidateFunction>();
+  /** Per module stage: its definition, its params validator, and the file its process imports (the module or its bundle). */
+  const modules = new Map<string, { def: StageDefinition; validate: ValidateFunction; code: string }>();
   const byName = new Map<string, PreparedInstance>();
   const validatorStores = cache.folder ? [{ dir: join(cache.folder.dir, 'validators'), writable: cache.folder.writable }] : [];
   const bundles = cache.folder ? { dir: bundleDir(plan.root), writable: cache.folder.writable } : null;
@@ -57,20 +56,21 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
     let params = inst.params;
     let compute = stage.compute ?? '';
     if (stage.kind === 'module') {
-      let def = definitions.get(stage.name);
-      if (!def) {
+      let loaded = modules.get(stage.name);
+      if (!loaded) {
         const code = await runnableModule(plan.root, stage.module!, closure, bundles);
-        runnable.set(stage.name, code);
-        def = await importStageModule(stage.module!, code, closure);
-        definitions.set(stage.name, def);
+        const def = await importStageModule(stage.module!, code, closure);
         checkShardPhases(def, stage.module!, plan.project.raw.stages[stage.name]?.shard);
+        let validate: ValidateFunction;
         try {
-          validators.set(stage.name, paramsValidator(def.params, validatorStores));
+          validate = paramsValidator(def.params, validatorStores);
         } catch (e) {
           throw new GrokpipeError({ title: `the params schema of \`${stage.module}\` is not a valid JSON schema`, file: stage.module!, expected: 'a draft-07 JSON schema', found: (e as Error).message });
         }
+        loaded = { def, validate, code };
+        modules.set(stage.name, loaded);
       }
-      const validate = validators.get(stage.name)!;
+      const { def, validate } = loaded;
       params = cloneJson(inst.params);
       if (!validate(params)) throw paramsError(plan, inst, stage, validate, params);
       // ajv filled the schema's defaults in: JavaScript values, which may be ones JSON cannot carry.
@@ -101,7 +101,8 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
     const declared = declaredOutputs(inst, stage);
     if (declared.length) fixed.outputs = [...declared].sort();
     if (inst.shard) fixed.shard = shardKeyComponent(inst.shard);
-    byName.set(inst.name, { instance: inst, stage, params, fixed, ...(runnable.has(stage.name) ? { code: runnable.get(stage.name)! } : {}) });
+    const code = modules.get(stage.name)?.code;
+    byName.set(inst.name, { instance: inst, stage, params, fixed, ...(code ? { code } : {}) });
   }
   return { plan, byName, closures };
 }

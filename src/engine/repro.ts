@@ -27,7 +27,7 @@ import type { Executor } from './executor.ts';
 import { localExecutor } from './local-executor.ts';
 import { closureChanges } from './closure-drift.ts';
 import { watchOutside } from './outside-writes.ts';
-import { shardRequest } from './shard-request.ts';
+import { moduleRunRequest } from './run-request.ts';
 import { removeViews } from './input-view.ts';
 import { collectOutputs, commandArgv, inputSpecs } from './stage-io.ts';
 import { openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
@@ -244,7 +244,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
       running++;
       let result: RunResult;
       if (p.stage.kind === 'module') {
-        const request = { type: 'run', module: join(root, p.stage.module!), ...(p.code ? { code: p.code } : {}), instance: name, stage: p.instance.stage, params: p.params, matrix: p.instance.matrix ?? {}, inputs, files: p.instance.files.map((f) => join(root, f.path)), outDir, ...shardRequest(p) } as const;
+        const request = moduleRunRequest(root, p, inputs, outDir);
         result = await executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'module', request }, outDir }, events, stop.signal);
       } else {
         const argv = commandArgv(p.instance.command!, inputs, outDir);

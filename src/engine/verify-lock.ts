@@ -19,7 +19,7 @@ import { silentReporter } from './reporter.ts';
 import { acquireRunLock } from './run-lock.ts';
 import { StageOutput } from './stage-output.ts';
 import { runCommandStage, runModuleStage, type RunResult } from './run-stage.ts';
-import { shardRequest } from './shard-request.ts';
+import { moduleRunRequest } from './run-request.ts';
 import { sha256 } from './sha256.ts';
 import { removeViews } from './input-view.ts';
 import { collectOutputs, commandArgv, inputSpecs } from './stage-io.ts';
@@ -162,7 +162,7 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
       const events = output.events((pr) => reporter.progress(name, pr));
       let result: RunResult;
       if (p.stage.kind === 'module') {
-        result = await runModuleStage({ type: 'run', module: join(root, p.stage.module!), ...(p.code ? { code: p.code } : {}), instance: name, stage: inst.stage, params: p.params, matrix: inst.matrix ?? {}, inputs: specs, files: inst.files.map((f) => join(root, f.path)), outDir, ...shardRequest(p) }, root, events, abort);
+        result = await runModuleStage(moduleRunRequest(root, p, specs, outDir), root, events, abort);
       } else {
         const argv = commandArgv(inst.command!, specs, outDir);
         result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await runCommandStage(argv, root, events, abort);
