@@ -18,9 +18,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assessAll } from '../src/engine/assess.ts';
-import { repro } from '../src/engine/repro.ts';
-import { openWorkspace } from '../src/engine/workspace.ts';
+import { assessAll } from '../src/engine/verbs/assess.ts';
+import { repro } from '../src/engine/verbs/repro.ts';
+import { openWorkspace } from '../src/engine/verbs/workspace.ts';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'grokpipe.js');
 

@@ -87,7 +87,7 @@ for (const f of copy) {
 }
 
 // The pipeline schema's validator, compiled ahead of time so that no command loads ajv's compiler for it
-// (src/engine/compiled-validator.ts; the name is the hash of schema, options and ajv version). The code
+// (src/engine/pipeline/compiled-validator.ts; the name is the hash of schema, options and ajv version). The code
 // that writes it is bundled from src/ into node_modules/.cache, where this repository's packages resolve
 // (a build with --out lands outside it).
 {
@@ -95,7 +95,7 @@ for (const f of copy) {
   const generator = join(root, 'node_modules', '.cache', 'grokpipe-build', `store-validator.${process.pid}.mjs`);
   await build({
     stdin: {
-      contents: "export { storeValidator } from './src/engine/compiled-validator.ts'; export { PIPELINE_VALIDATOR_OPTIONS } from './src/engine/pipeline-schema.ts';",
+      contents: "export { storeValidator } from './src/engine/pipeline/compiled-validator.ts'; export { PIPELINE_VALIDATOR_OPTIONS } from './src/engine/pipeline/pipeline-schema.ts';",
       resolveDir: root,
       loader: 'ts',
     },
@@ -110,7 +110,7 @@ for (const f of copy) {
   const { storeValidator, PIPELINE_VALIDATOR_OPTIONS } = await import(pathToFileURL(generator).href);
   rmSync(generator, { force: true });
   const schema = JSON.parse(readFileSync(join(root, 'pipeline.schema.json'), 'utf8'));
-  storeValidator(join(dist, 'engine', 'validators'), schema, PIPELINE_VALIDATOR_OPTIONS);
+  storeValidator(join(dist, 'engine', 'pipeline', 'validators'), schema, PIPELINE_VALIDATOR_OPTIONS);
 }
 
 if (!process.argv.includes('--no-types')) {

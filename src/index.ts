@@ -19,8 +19,8 @@ export type {
   StageContext,
   StageDefinition,
 } from './engine/stage.ts';
-export { repro, defaultJobs, type ReproOptions, type ReproResult } from './engine/repro.ts';
-export type { OpenOptions } from './engine/workspace.ts';
+export { repro, defaultJobs, type ReproOptions, type ReproResult } from './engine/verbs/repro.ts';
+export type { OpenOptions } from './engine/verbs/workspace.ts';
 export { GrokpipeError, isGrokpipeError, EXIT_OK, EXIT_STAGE_FAILED, EXIT_BAD_INPUT } from './engine/errors.ts';
 export { runCli, USAGE } from './cli/run-cli.ts';
 export { processIo, bufferIo, type CliIo } from './cli/io.ts';

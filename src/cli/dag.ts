@@ -1,8 +1,8 @@
 /** `grokpipe dag [--mermaid | --dot] [--instances]` */
-import { instanceGraph, renderDot, renderMermaid, renderText, stageGraph } from '../engine/dag-render.ts';
+import { instanceGraph, renderDot, renderMermaid, renderText, stageGraph } from '../engine/pipeline/dag-render.ts';
 import { GrokpipeError } from '../engine/errors.ts';
-import { buildPlan } from '../engine/plan.ts';
-import { loadProject } from '../engine/project.ts';
+import { buildPlan } from '../engine/pipeline/plan.ts';
+import { loadProject } from '../engine/pipeline/project.ts';
 import type { CliIo } from './io.ts';
 import { parse, rootFrom } from './options.ts';
 

@@ -1,7 +1,7 @@
 /** `grokpipe gc [--dry-run]` */
-import { readLock } from '../engine/lock-file.ts';
-import { acquireRunLock } from '../engine/run-lock.ts';
-import { collectGarbage } from '../engine/garbage.ts';
+import { readLock } from '../engine/store/lock-file.ts';
+import { acquireRunLock } from '../engine/store/run-lock.ts';
+import { collectGarbage } from '../engine/verbs/garbage.ts';
 import type { CliIo } from './io.ts';
 import { parse, rootFrom } from './options.ts';
 

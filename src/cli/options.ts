@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
 import { GrokpipeError } from '../engine/errors.ts';
-import { findRoot } from '../engine/project.ts';
+import { findRoot } from '../engine/pipeline/project.ts';
 
 export const COMMON_OPTIONS = {
   C: { type: 'string', short: 'C' },

@@ -6,11 +6,11 @@
 import { availableParallelism } from 'node:os';
 import { DURATION_EXPECTED, parseDuration } from '../engine/duration.ts';
 import { GrokpipeError } from '../engine/errors.ts';
-import { instanceDurations, type DurationSource } from '../engine/instance-durations.ts';
-import { formatDuration } from '../engine/progress.ts';
+import { instanceDurations, type DurationSource } from '../engine/verbs/instance-durations.ts';
+import { formatDuration } from '../engine/ui/progress.ts';
 import { alignColumns } from '../engine/text-columns.ts';
-import { criticalPath, simulate, type TimedInstance } from '../engine/wall-time.ts';
-import { openWorkspace } from '../engine/workspace.ts';
+import { criticalPath, simulate, type TimedInstance } from '../engine/verbs/wall-time.ts';
+import { openWorkspace } from '../engine/verbs/workspace.ts';
 import type { CliIo } from './io.ts';
 import { parse, rootFrom } from './options.ts';
 

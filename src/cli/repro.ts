@@ -1,8 +1,9 @@
 /** `grokpipe repro [targets] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait]` */
-import { repro, defaultJobs } from '../engine/repro.ts';
+import { repro, defaultJobs } from '../engine/verbs/repro.ts';
 import { GrokpipeError } from '../engine/errors.ts';
-import { slurmExecutor } from '../engine/slurm-executor.ts';
-import { createReporter } from '../engine/progress.ts';
+import { slurmExecutor } from '../engine/run/slurm/slurm-executor.ts';
+import { slurmSettings } from '../engine/run/slurm/slurm-config.ts';
+import { createReporter } from '../engine/ui/progress.ts';
 import type { CliIo } from './io.ts';
 import { jobsOption, parse, rootFrom } from './options.ts';
 
@@ -39,7 +40,7 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     jobs,
     keepGoing: values['keep-going'],
     wait: values.wait,
-    executor: executor === 'slurm' ? (ws, n) => slurmExecutor(ws, n, (m) => reporter.warn(m)) : undefined,
+    executor: executor === 'slurm' ? (ws, n) => slurmExecutor({ root: ws.root, settings: slurmSettings(ws.project), timeoutMsOf: (s) => ws.plan.stages.get(s)?.timeoutMs }, n, (m) => reporter.warn(m)) : undefined,
     reporter,
     signal: io.signal,
     command: `grokpipe repro ${argv.join(' ')}`.trim(),

@@ -1,12 +1,12 @@
 /** `grokpipe show <instance> [--json]`: manifest and provenance of one instance. */
-import { assessAll } from '../engine/assess.ts';
-import { instanceDir, readManifest } from '../engine/artifacts.ts';
+import { assessAll } from '../engine/verbs/assess.ts';
+import { instanceDir, readManifest } from '../engine/store/artifacts.ts';
 import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import { GrokpipeError } from '../engine/errors.ts';
-import { matchSelector, parseSelector } from '../engine/selectors.ts';
-import { formatDuration } from '../engine/progress.ts';
+import { matchSelector, parseSelector } from '../engine/pipeline/selectors.ts';
+import { formatDuration } from '../engine/ui/progress.ts';
 import { showExpressions } from '../engine/yaml-source.ts';
-import { openWorkspace } from '../engine/workspace.ts';
+import { openWorkspace } from '../engine/verbs/workspace.ts';
 import type { CliIo } from './io.ts';
 import { parse, rootFrom } from './options.ts';
 import { relative } from 'node:path';

@@ -1,6 +1,6 @@
 /** `grokpipe status [targets] [--why] [--profile P]`: what repro would do, and with --why, why. */
-import { assessAll } from '../engine/assess.ts';
-import { openWorkspace } from '../engine/workspace.ts';
+import { assessAll } from '../engine/verbs/assess.ts';
+import { openWorkspace } from '../engine/verbs/workspace.ts';
 import type { CliIo } from './io.ts';
 import { parse, rootFrom } from './options.ts';
 

@@ -1,10 +1,10 @@
 /** `grokpipe times [targets] [--profile P]`: per stage, what ran, what was restored and how long it took. */
-import { readManifest } from '../engine/artifacts.ts';
-import { formatDuration } from '../engine/progress.ts';
-import { stageTimes } from '../engine/stage-times.ts';
+import { readManifest } from '../engine/store/artifacts.ts';
+import { formatDuration } from '../engine/ui/progress.ts';
+import { stageTimes } from '../engine/verbs/stage-times.ts';
 import { alignColumns } from '../engine/text-columns.ts';
-import { buildPlan, selectTargets } from '../engine/plan.ts';
-import { loadProject } from '../engine/project.ts';
+import { buildPlan, selectTargets } from '../engine/pipeline/plan.ts';
+import { loadProject } from '../engine/pipeline/project.ts';
 import type { CliIo } from './io.ts';
 import { parse, rootFrom } from './options.ts';
 

@@ -3,14 +3,14 @@
  * `grokpipe verify --lock [--sample N | instances...] [-j N]`: rebuild locked instances in a scratch
  * folder and compare output hashes with grokpipe.lock (exit 1 on any difference).
  */
-import { evaluateClaims, loadClaims, renderClaimsTable } from '../engine/claims.ts';
+import { evaluateClaims, loadClaims, renderClaimsTable } from '../engine/verbs/claims.ts';
 import { GrokpipeError } from '../engine/errors.ts';
-import { FileHashCache } from '../engine/file-hash-cache.ts';
-import { readLock } from '../engine/lock-file.ts';
-import { buildPlan } from '../engine/plan.ts';
-import { loadProject } from '../engine/project.ts';
-import { createReporter, formatDuration } from '../engine/progress.ts';
-import { verifyLock } from '../engine/verify-lock.ts';
+import { FileHashCache } from '../engine/hashing/file-hash-cache.ts';
+import { readLock } from '../engine/store/lock-file.ts';
+import { buildPlan } from '../engine/pipeline/plan.ts';
+import { loadProject } from '../engine/pipeline/project.ts';
+import { createReporter, formatDuration } from '../engine/ui/progress.ts';
+import { verifyLock } from '../engine/verbs/verify-lock.ts';
 import type { CliIo } from './io.ts';
 import { jobsOption, parse, rootFrom } from './options.ts';
 

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ObjectStore } from '../../src/engine/object-store.ts';
-import { formatDuration } from '../../src/engine/progress.ts';
+import { ObjectStore } from '../../src/engine/store/object-store.ts';
+import { formatDuration } from '../../src/engine/ui/progress.ts';
 import { sha256 } from '../../src/engine/sha256.ts';
 import { cli, cliProcess, jsonStage, makeRepo, ranIn, removeRepos, restoredIn } from './helpers.ts';
 

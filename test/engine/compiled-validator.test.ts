@@ -1,11 +1,11 @@
-/** Validators kept as compiled code (src/engine/compiled-validator.ts): same verdicts as ajv, and a cache that cannot go stale. */
+/** Validators kept as compiled code (src/engine/pipeline/compiled-validator.ts): same verdicts as ajv, and a cache that cannot go stale. */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { compiledValidator, compileWithAjv, storeValidator, validatorName } from '../../src/engine/compiled-validator.ts';
-import { PIPELINE_VALIDATOR_OPTIONS, pipelineSchema } from '../../src/engine/pipeline-schema.ts';
+import { compiledValidator, compileWithAjv, storeValidator, validatorName } from '../../src/engine/pipeline/compiled-validator.ts';
+import { PIPELINE_VALIDATOR_OPTIONS, pipelineSchema } from '../../src/engine/pipeline/pipeline-schema.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -83,6 +83,6 @@ describe('compiled validators', () => {
   test('the build ships the pipeline validator under the name the runtime looks up', () => {
     const out = tempDir();
     execFileSync(process.execPath, ['scripts/build-dist.mjs', '--no-types', '--out', out], { stdio: 'pipe' });
-    expect(existsSync(join(out, 'engine', 'validators', validatorName(pipelineSchema(), PIPELINE_VALIDATOR_OPTIONS)))).toBe(true);
+    expect(existsSync(join(out, 'engine', 'pipeline', 'validators', validatorName(pipelineSchema(), PIPELINE_VALIDATOR_OPTIONS)))).toBe(true);
   });
 });

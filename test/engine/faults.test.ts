@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ObjectStore } from '../../src/engine/object-store.ts';
+import { ObjectStore } from '../../src/engine/store/object-store.ts';
 import { sha256 } from '../../src/engine/sha256.ts';
 import { cli, gone, makeRepo, ranIn, removeRepos, restoredIn, snapshot, spawnCli, waitFor, type Repo } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 /**
- * TypeScript stage modules run as bundles (src/engine/module-bundle.ts): the bundle behaves as the
+ * TypeScript stage modules run as bundles (src/engine/keys/module-bundle.ts): the bundle behaves as the
  * module loaded through tsx (each file keeps its own import.meta.url), is named by the closure's content
  * so an edit is a new bundle, keeps the stage's own file and line in a thrown error's stack, and is
  * skipped (the module loads through tsx) where bundling could change what the code sees.
@@ -8,9 +8,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ClosureResolver } from '../../src/engine/code-closure.ts';
-import { FileHashCache } from '../../src/engine/file-hash-cache.ts';
-import { bundleName, runnableModule } from '../../src/engine/module-bundle.ts';
+import { ClosureResolver } from '../../src/engine/hashing/code-closure.ts';
+import { FileHashCache } from '../../src/engine/hashing/file-hash-cache.ts';
+import { bundleName, runnableModule } from '../../src/engine/keys/module-bundle.ts';
 import { cli, cliProcess, makeRepo, removeRepos, type Repo } from './helpers.ts';
 
 afterAll(removeRepos);

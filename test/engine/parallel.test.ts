@@ -5,7 +5,7 @@
  * stages' own durations (1.0 = serial, 0.5 = perfectly parallel).
  */
 import { afterAll, expect, test } from 'vitest';
-import { repro } from '../../src/engine/repro.ts';
+import { repro } from '../../src/engine/verbs/repro.ts';
 import { bufferIo } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 import { jsonStage, makeRepo, removeRepos } from './helpers.ts';

@@ -4,7 +4,7 @@
  * `estimate:`, which is kept out of the stage's key).
  */
 import { describe, expect, test } from 'vitest';
-import { criticalPath, simulate, type TimedInstance } from '../../src/engine/wall-time.ts';
+import { criticalPath, simulate, type TimedInstance } from '../../src/engine/verbs/wall-time.ts';
 import { cli, makeRepo } from './helpers.ts';
 
 const chain: TimedInstance[] = [

@@ -1,8 +1,8 @@
 /** A profile may leave a stage out (`matrix: []`): no instances, and a whole-stage fan-in on it selects none. */
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildPlan } from '../../src/engine/plan.ts';
-import { validatePipelineSchema } from '../../src/engine/pipeline-schema.ts';
-import type { Project, RawPipeline } from '../../src/engine/project.ts';
+import { buildPlan } from '../../src/engine/pipeline/plan.ts';
+import { validatePipelineSchema } from '../../src/engine/pipeline/pipeline-schema.ts';
+import type { Project, RawPipeline } from '../../src/engine/pipeline/project.ts';
 import { YamlSource } from '../../src/engine/yaml-source.ts';
 import { makeRepo, removeRepos } from './helpers.ts';
 

@@ -3,9 +3,9 @@
  * redraws live lines in place and the CI renderer prints plain lines; both end with the summary.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { createReporter, formatDuration, summaryLine } from '../../src/engine/progress.ts';
-import type { Reporter } from '../../src/engine/reporter.ts';
-import { repro } from '../../src/engine/repro.ts';
+import { createReporter, formatDuration, summaryLine } from '../../src/engine/ui/progress.ts';
+import type { Reporter } from '../../src/engine/ui/reporter.ts';
+import { repro } from '../../src/engine/verbs/repro.ts';
 import { makeRepo, removeRepos } from './helpers.ts';
 
 afterAll(removeRepos);

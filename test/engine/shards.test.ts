@@ -1,11 +1,11 @@
 /**
- * Shards (src/engine/shards.ts): a stage declaring `shard:` runs one instance per shard and merges them
+ * Shards (src/engine/pipeline/shards.ts): a stage declaring `shard:` runs one instance per shard and merges them
  * under its own name; with a barrier, each shard is finished to what the barrier decides. The stage here
  * is a toy with the shape of training seeds: shard i counts up to its own stop (STOPS[i]); the barrier
  * takes the largest; finish continues a shard to it; the merge lists every shard's trace.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { repro } from '../../src/engine/repro.ts';
+import { repro } from '../../src/engine/verbs/repro.ts';
 import { cli, makeRepo, removeRepos, type Repo } from './helpers.ts';
 
 const WALK = `import { readFile, writeFile } from 'node:fs/promises';

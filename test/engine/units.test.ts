@@ -1,17 +1,17 @@
 /** The engine's pure parts: canonical JSON, plans (matrix, selectors, profiles, ${...}), import scanning, keys. */
 import { describe, expect, test } from 'vitest';
 import { canonicalJson, canonicalJsonPretty } from '../../src/core/canonical-json.ts';
-import { ClosureResolver, MISSING } from '../../src/engine/code-closure.ts';
-import { scanImports } from '../../src/engine/import-scan.ts';
-import { FileHashCache } from '../../src/engine/file-hash-cache.ts';
+import { ClosureResolver, MISSING } from '../../src/engine/hashing/code-closure.ts';
+import { scanImports } from '../../src/engine/hashing/import-scan.ts';
+import { FileHashCache } from '../../src/engine/hashing/file-hash-cache.ts';
 import { sha256 } from '../../src/engine/sha256.ts';
-import { buildPlan } from '../../src/engine/plan.ts';
+import { buildPlan } from '../../src/engine/pipeline/plan.ts';
 import { YamlSource } from '../../src/engine/yaml-source.ts';
-import { validatePipelineSchema } from '../../src/engine/pipeline-schema.ts';
-import type { Project, RawPipeline } from '../../src/engine/project.ts';
-import { seededRandom } from '../../src/engine/seeded-random.ts';
-import { rngSeedFor } from '../../src/engine/rng-seed.ts';
-import { diffComponents } from '../../src/engine/component-diff.ts';
+import { validatePipelineSchema } from '../../src/engine/pipeline/pipeline-schema.ts';
+import type { Project, RawPipeline } from '../../src/engine/pipeline/project.ts';
+import { seededRandom } from '../../src/engine/run/seeded-random.ts';
+import { rngSeedFor } from '../../src/engine/run/rng-seed.ts';
+import { diffComponents } from '../../src/engine/keys/component-diff.ts';
 import { GrokpipeError } from '../../src/engine/errors.ts';
 import { makeRepo, removeRepos } from './helpers.ts';
 import { afterAll } from 'vitest';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { splitmix32State, Xoshiro128 } from '../../src/core/xoshiro.ts';
-import { seededRandom } from '../../src/engine/seeded-random.ts';
+import { seededRandom } from '../../src/engine/run/seeded-random.ts';
 import { Rng } from '../../src/grok/random.ts';
 
 const draws = (g: { nextU32(): number }, n = 8) => Array.from({ length: n }, () => g.nextU32());

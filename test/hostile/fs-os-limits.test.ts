@@ -10,8 +10,8 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runCommandStage } from '../../src/engine/run-stage.ts';
-import { StageOutput } from '../../src/engine/stage-output.ts';
+import { runCommandStage } from '../../src/engine/run/run-stage.ts';
+import { StageOutput } from '../../src/engine/run/stage-output.ts';
 import { BIN, cli, makeRepo, removeRepos, snapshot } from '../engine/helpers.ts';
 
 afterAll(removeRepos);

@@ -11,9 +11,9 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ClosureResolver } from '../../src/engine/code-closure.ts';
-import { FileHashCache } from '../../src/engine/file-hash-cache.ts';
-import { scanImports } from '../../src/engine/import-scan.ts';
+import { ClosureResolver } from '../../src/engine/hashing/code-closure.ts';
+import { FileHashCache } from '../../src/engine/hashing/file-hash-cache.ts';
+import { scanImports } from '../../src/engine/hashing/import-scan.ts';
 import { sha256 } from '../../src/engine/sha256.ts';
 import { cli, cliProcess, makeRepo, ranIn, removeRepos, snapshot, type Repo } from '../engine/helpers.ts';
 

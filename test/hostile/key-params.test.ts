@@ -6,7 +6,7 @@
  * column, or the --set argument), and `null` is a value of its own: keyed distinctly, passed exactly.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { exactParams } from '../../src/engine/params-value.ts';
+import { exactParams } from '../../src/engine/keys/params-value.ts';
 import { cli, jsonStage, makeRepo, removeRepos, snapshot, type Repo } from '../engine/helpers.ts';
 
 afterAll(removeRepos);

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { keyOf } from '../../src/engine/instance-key.ts';
+import { keyOf } from '../../src/engine/keys/instance-key.ts';
 import { cli, removeRepos, type Repo } from '../engine/helpers.ts';
 import { builtRepo, readLockJson, state, type Lock } from './lock-store-fixture.ts';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ObjectStore } from '../../src/engine/object-store.ts';
+import { ObjectStore } from '../../src/engine/store/object-store.ts';
 import { cli, makeRepo, type Repo, snapshot } from '../engine/helpers.ts';
 
 export const PIPELINE = `version: 1

@@ -5,8 +5,8 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { durationMs, formatDuration, parseDuration } from '../../src/engine/duration.ts';
-import { buildPlan } from '../../src/engine/plan.ts';
-import { loadProject } from '../../src/engine/project.ts';
+import { buildPlan } from '../../src/engine/pipeline/plan.ts';
+import { loadProject } from '../../src/engine/pipeline/project.ts';
 import { cli, makeRepo, removeRepos, snapshot } from '../engine/helpers.ts';
 
 afterAll(removeRepos);

@@ -1,0 +1,190 @@
+/**
+ * The code closure of a stage module: every repository file it imports, transitively, by content.
+ *
+ * Imports are found by lexing (import-scan.ts: static, side-effect, `export ... from`, `import()` of a
+ * string or a template literal without substitutions, `require()`, `new URL('<file>', import.meta.url)`
+ * assets, which are hashed, not scanned) and resolved as Node and tsx resolve them at run time
+ * (module-resolution.ts: relative paths, package.json "imports" and self-reference "exports", tsconfig
+ * "paths"). Erased: `import type` / `export type` and type positions. Refused with file:line:col: a
+ * specifier that is an expression, an import that resolves to nothing, and any file whose real path
+ * (symlinks followed) is outside the repository. Bare package imports are recorded by name and
+ * installed version (from node_modules/<name>/package.json): the lock file of npm pins everything
+ * below them.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, extname, join, relative, sep } from 'node:path';
+import { GrokpipeError } from '../errors.ts';
+import type { FileHashCache } from './file-hash-cache.ts';
+import { loaderFor, scanImports, type ScannedImport } from './import-scan.ts';
+import { ModuleResolver } from './module-resolution.ts';
+
+export interface CodeClosure {
+  /** Repository-relative path (with /) -> sha256 of the file ("missing" for an absent asset). Sorted by path. */
+  files: Record<string, string>;
+  /** Package name -> installed version ("not installed" when it cannot be found). */
+  packages: Record<string, string>;
+}
+
+/** The closure's entry for an asset (new URL(..., import.meta.url)) that does not exist. */
+export const MISSING = 'missing';
+
+function packageVersion(root: string, name: string, memo: Map<string, string>): string {
+  const hit = memo.get(name);
+  if (hit) return hit;
+  let dir = root;
+  let version = 'not installed';
+  for (;;) {
+    const pj = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(pj)) {
+      try {
+        version = String((JSON.parse(readFileSync(pj, 'utf8')) as { version?: string }).version ?? 'unknown');
+      } catch {
+        version = 'unreadable package.json';
+      }
+      break;
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  memo.set(name, version);
+  return version;
+}
+
+export function toRepoPath(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
+
+function shorten(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function isOutside(rel: string): boolean {
+  return rel === '..' || rel.startsWith('../') || rel.startsWith('/');
+}
+
+export class ClosureResolver {
+  private readonly memo = new Map<string, CodeClosure>();
+  private readonly versions = new Map<string, string>();
+  private readonly modules: ModuleResolver;
+  /** The repository's real path: every file is compared with it after its own symlinks are resolved. */
+  private readonly realRoot: string;
+  constructor(
+    readonly root: string,
+    readonly cache: FileHashCache,
+  ) {
+    this.realRoot = realpathSync(root);
+    this.modules = new ModuleResolver(this.realRoot);
+  }
+
+  /** Closure of one or more repository-relative entry files (a cmd stage's `code:` list). */
+  closure(entries: string[]): CodeClosure {
+    const id = entries.join('\n');
+    const hit = this.memo.get(id);
+    if (hit) return hit;
+    const files = new Map<string, string>();
+    const packages = new Map<string, string>();
+    const queue = entries.map((e) => this.entry(e));
+    while (queue.length) {
+      const abs = queue.shift()!;
+      const rel = toRepoPath(this.realRoot, abs);
+      if (files.has(rel)) continue;
+      if (!loaderFor(extname(abs))) {
+        files.set(rel, this.cache.hash(abs));
+        continue;
+      }
+      const { sha, imports } = this.cache.imports(abs, (text) => scanImports(text, rel, extname(abs)));
+      files.set(rel, sha);
+      for (const imp of imports) {
+        if (imp.computed) throw this.computedError(abs, rel, imp);
+        const r = this.modules.resolve(imp.spec, abs, imp.kind);
+        switch (r.kind) {
+          case 'builtin':
+          case 'inline':
+            break;
+          case 'package':
+            packages.set(r.name, packageVersion(this.realRoot, r.name, this.versions));
+            break;
+          case 'missing-asset': {
+            // An asset may be a build product (e.g. build/kernels.wasm) that does not exist yet: it enters
+            // the closure as "missing", so building it later changes the key, and the stage decides at run
+            // time whether it can do without it.
+            const targetRel = toRepoPath(this.realRoot, r.path);
+            if (isOutside(targetRel)) throw this.importError(abs, rel, imp, `it is outside the repository (${r.path})`);
+            files.set(targetRel, MISSING);
+            break;
+          }
+          case 'file': {
+            const targetRel = toRepoPath(this.realRoot, r.path);
+            if (isOutside(targetRel)) {
+              const named = toRepoPath(this.realRoot, r.lexical);
+              const viaLink = isOutside(named) ? null : named;
+              throw this.importError(abs, rel, imp, `it is outside the repository (${r.path}, symlinks followed)`, viaLink ? `${viaLink} is a symlink (or lies in a symlinked folder) leading out of the repository: the closure holds repository files only, by real path; copy the file (or folder) into the repository instead of linking to it` : undefined);
+            }
+            queue.push(r.path);
+            break;
+          }
+          case 'unresolved':
+            throw this.importError(abs, rel, imp, r.why, r.hint);
+        }
+      }
+    }
+    const result: CodeClosure = {
+      files: Object.fromEntries([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      packages: Object.fromEntries([...packages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    };
+    this.memo.set(id, result);
+    return result;
+  }
+
+  /** An entry file by its real path, refused when a symlink takes it outside the repository. */
+  private entry(rel: string): string {
+    const lexical = join(this.root, rel);
+    let real: string;
+    try {
+      real = realpathSync(lexical);
+    } catch {
+      throw new GrokpipeError({ title: `cannot read ${rel} for the code closure`, file: rel, expected: 'a file in the repository', found: 'no such file' });
+    }
+    const realRel = toRepoPath(this.realRoot, real);
+    if (isOutside(realRel)) {
+      throw new GrokpipeError({
+        title: `${rel} is outside the repository`,
+        file: rel,
+        expected: 'stage code inside the repository, so that its content enters the key',
+        found: `a symlink to ${real}`,
+        hint: 'copy the file into the repository instead of linking to it',
+      });
+    }
+    return real;
+  }
+
+  private computedError(abs: string, rel: string, imp: ScannedImport): GrokpipeError {
+    const what = imp.kind === 'asset' ? 'new URL(..., import.meta.url)' : imp.kind === 'require' ? 'require()' : 'import()';
+    return new GrokpipeError({
+      title: `cannot follow ${what} of a computed specifier in the code closure`,
+      file: rel,
+      line: imp.line,
+      column: imp.column,
+      span: Math.max(1, Math.min(imp.spec.length, 80)),
+      sourceLine: readFileSync(abs, 'utf8').split('\n')[imp.line - 1],
+      expected: `a string literal (or a template literal without \${}), so that the key knows which file is loaded`,
+      found: imp.spec.startsWith('`') ? shorten(imp.spec) : `\`${shorten(imp.spec)}\``,
+      hint: 'write the specifier literally (one import per file, e.g. a switch over literal imports); for an optional package, write its name as a string literal (`import(\'pkg\' as string)` keeps TypeScript from checking it)',
+    });
+  }
+
+  private importError(abs: string, rel: string, imp: ScannedImport, why: string, hint?: string): GrokpipeError {
+    return new GrokpipeError({
+      title: `cannot follow import \`${imp.spec}\` in the code closure`,
+      file: rel,
+      line: imp.line,
+      column: imp.column,
+      span: Math.max(1, imp.spec.length),
+      sourceLine: readFileSync(abs, 'utf8').split('\n')[imp.line - 1],
+      expected: 'an import of a file inside the repository (relative, package.json "imports", tsconfig "paths") or of an installed package',
+      found: why,
+      hint: hint ?? 'stage code must live in the repository so that its content enters the key; type-only imports (import type) are not followed',
+    });
+  }
+}

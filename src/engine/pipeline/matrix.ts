@@ -1,0 +1,75 @@
+/**
+ * Matrix expansion and instance names. An axis whose value is a list gives the product; a list of
+ * products is their union, deduplicated, in first-appearance order. Names list the axes in declaration
+ * order with values in canonical form: `grid[p=59,rho=1.15,tau=1.3]`.
+ */
+import { canonicalNumber, type Json } from '../../core/canonical-json.ts';
+import { describeValue } from '../errors.ts';
+import type { MatrixValue } from '../stage.ts';
+import type { FieldPath, YamlSource } from '../yaml-source.ts';
+
+export type MatrixPoint = Record<string, MatrixValue>;
+
+const SAFE_STRING = /^[A-Za-z0-9_.+-]+$/;
+
+export function matrixValueText(v: MatrixValue): string {
+  return typeof v === 'number' ? canonicalNumber(v) : String(v);
+}
+
+export function instanceName(stage: string, point: MatrixPoint | null): string {
+  if (!point) return stage;
+  const axes = Object.keys(point);
+  return `${stage}[${axes.map((k) => `${k}=${matrixValueText(point[k]!)}`).join(',')}]`;
+}
+
+/**
+ * `resolved` is the stage's matrix after interpolation; `at(sub)` gives the source paths for errors.
+ * Returns null for a stage without a matrix (one instance).
+ */
+export function expandMatrix(resolved: Json | undefined, src: YamlSource, at: (sub: FieldPath) => FieldPath[]): MatrixPoint[] | null {
+  if (resolved === undefined || resolved === null) return null;
+  const products = Array.isArray(resolved) ? resolved : [resolved];
+  const seen = new Set<string>();
+  const points: MatrixPoint[] = [];
+  products.forEach((product, pi) => {
+    const base: FieldPath = Array.isArray(resolved) ? [pi] : [];
+    if (product === null || typeof product !== 'object' || Array.isArray(product)) {
+      throw src.errorAt(at(base), { title: 'malformed matrix', expected: 'an object of axes, { name: [values] }', found: describeValue(product) });
+    }
+    const axes = Object.entries(product);
+    const valueLists = axes.map(([axis, raw]) => {
+      const list = Array.isArray(raw) ? raw : [raw];
+      if (list.length === 0) {
+        throw src.errorAt(at([...base, axis]), { title: `matrix axis \`${axis}\` is empty`, expected: 'at least one value', found: 'an empty list', hint: 'remove the axis or give it a value' });
+      }
+      return list.map((v, vi) => {
+        if (typeof v === 'number' ? !Number.isFinite(v) : typeof v === 'string' ? !SAFE_STRING.test(v) : typeof v !== 'boolean') {
+          throw src.errorAt(at(Array.isArray(raw) ? [...base, axis, vi] : [...base, axis]), {
+            title: `unsupported value on matrix axis \`${axis}\``,
+            expected: 'a number, a boolean, or a string of letters, digits and . _ + - (it becomes part of the instance name and folder)',
+            found: describeValue(v),
+          });
+        }
+        return v as MatrixValue;
+      });
+    });
+    const walk = (i: number, acc: MatrixPoint) => {
+      if (i === axes.length) {
+        const id = axes.map(([k]) => `${k}=${matrixValueText(acc[k]!)}`).sort().join(',');
+        if (!seen.has(id)) {
+          seen.add(id);
+          points.push({ ...acc });
+        }
+        return;
+      }
+      const axis = axes[i]![0];
+      for (const v of valueLists[i]!) {
+        acc[axis] = v;
+        walk(i + 1, acc);
+      }
+      delete acc[axis];
+    };
+    walk(0, {});
+  });
+  return points;
+}

@@ -1,0 +1,314 @@
+/**
+ * The plan: pipeline.yaml resolved for one profile into stage instances with their params and
+ * dependencies, in a deterministic topological order. Every bad-input error is raised here (or in
+ * prepare.ts), before anything is written.
+ */
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { join, normalize, relative } from 'node:path';
+import YAML from 'yaml';
+import type { Json } from '../../core/canonical-json.ts';
+import { DURATION_EXPECTED, parseDuration } from '../duration.ts';
+import { checkOsLimits } from './os-limits.ts';
+import { describeValue, GrokpipeError } from '../errors.ts';
+import { firstInexactNumber } from '../exact-numbers.ts';
+import { interpolate, type Root } from './interpolate.ts';
+import { expandMatrix, instanceName, type MatrixPoint } from './matrix.ts';
+import { deepMerge, isPlainObject } from './profiles.ts';
+import type { Project, RawDep, RawStage } from './project.ts';
+import { checkDeclaredFiles, repoFilesNamedBy, resolveCode, resolveInstanceFiles, type RepoFile } from './repo-files.ts';
+import { matchSelector, parseSelector } from './selectors.ts';
+import { expandShards, type ShardRole } from './shards.ts';
+import type { FieldPath } from '../yaml-source.ts';
+
+export type { DepSpec, Instance, Plan, PlanOptions, ShardRole, StagePlan } from './instance.ts';
+import type { DepSpec, Instance, Plan, PlanOptions, StagePlan } from './instance.ts';
+
+export function profileNames(project: Project): string[] {
+  return Object.keys(project.raw.profiles ?? {});
+}
+
+export function chooseProfile(project: Project, requested?: string): string {
+  const names = profileNames(project);
+  const { src, raw } = project;
+  if (requested !== undefined) {
+    if (names.includes(requested)) return requested;
+    if (names.length === 0 && requested === 'default') return requested;
+    throw new GrokpipeError({
+      title: `unknown profile \`${requested}\``,
+      file: src.file,
+      expected: names.length ? `one of: ${names.join(', ')}` : 'no --profile (this pipeline defines no profiles)',
+      found: `\`${requested}\``,
+    });
+  }
+  if (raw.default_profile !== undefined) {
+    if (!names.includes(raw.default_profile)) {
+      throw src.errorAt(['default_profile'], { title: `default_profile \`${raw.default_profile}\` is not a profile`, expected: names.length ? `one of: ${names.join(', ')}` : 'a profile defined under profiles:', found: `\`${raw.default_profile}\`` });
+    }
+    return raw.default_profile;
+  }
+  return names.length === 1 ? names[0]! : 'default';
+}
+
+function applySets(vars: Record<string, Json>, sets: string[]): Record<string, Json> {
+  let out = vars;
+  for (const s of sets) {
+    const m = /^vars\.([A-Za-z_][A-Za-z0-9_.]*)=(.*)$/s.exec(s);
+    if (!m) throw new GrokpipeError({ title: `malformed --set \`${s}\``, expected: 'vars.<name>=<YAML value>, e.g. --set vars.seeds=3', found: `\`${s}\`` });
+    const path = m[1]!.split('.');
+    let value: Json;
+    try {
+      const doc = YAML.parseDocument(m[2]!);
+      if (doc.errors[0]) throw doc.errors[0];
+      const inexact = firstInexactNumber(doc, m[2]!);
+      if (inexact) throw new GrokpipeError({ title: `the number \`${inexact.literal}\` in --set \`${s}\` cannot be used exactly`, expected: 'a finite number that a 64-bit float holds as written (vars enter the key as JSON)', found: inexact.why, hint: inexact.hint });
+      value = doc.toJS() as Json;
+    } catch (e) {
+      if (e instanceof GrokpipeError) throw e;
+      throw new GrokpipeError({ title: `malformed value in --set \`${s}\``, expected: 'a YAML value', found: (e as Error).message.split('\n')[0] });
+    }
+    let over: Json = value;
+    for (let i = path.length - 1; i >= 0; i--) over = { [path[i]!]: over };
+    out = deepMerge(out, over) as Record<string, Json>;
+  }
+  return out;
+}
+
+export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
+  const { src, raw, root } = project;
+  const profile = chooseProfile(project, options.profile);
+  const prof = raw.profiles?.[profile] ?? {};
+  const vars = applySets((deepMerge(raw.vars ?? {}, prof.vars ?? {}) ?? {}) as Record<string, Json>, options.set ?? []);
+  const stageNames = Object.keys(raw.stages);
+
+  for (const s of Object.keys(prof.stages ?? {})) {
+    if (!(s in raw.stages)) {
+      throw src.errorAt(['profiles', profile, 'stages', s], { title: `profile \`${profile}\` overrides unknown stage \`${s}\``, expected: `one of: ${stageNames.join(', ')}`, found: `\`${s}\`` }, true);
+    }
+  }
+
+  const stages = new Map<string, StagePlan>();
+  const instances: Instance[] = [];
+  const byName = new Map<string, Instance>();
+  const rawDeps = new Map<string, Record<string, string | RawDep>>();
+  const namedFiles = repoFilesNamedBy(root);
+  /** Stages a profile left out with `matrix: []`: no instances, and a fan-in on them selects none. */
+  const leftOut = new Set<string>();
+
+  for (const stageName of stageNames) {
+    const st: RawStage = raw.stages[stageName]!;
+    const over = prof.stages?.[stageName] ?? {};
+    const base: FieldPath = ['stages', stageName];
+    const overBase: FieldPath = ['profiles', profile, 'stages', stageName];
+    const module = st.uses ? checkRepoFile(project, st.uses, [...base, 'uses'], 'stage module') : null;
+    const code = resolveCode(project, stageName, st.code ?? [], vars).map((f, i) => checkRepoFile(project, f, [...base, 'code', i], 'code file'));
+    const declaredCode = new Set(code);
+    const plan: StagePlan = { name: stageName, kind: st.uses ? 'module' : 'cmd', module, code, compute: st.compute ?? null, outputs: (st.outputs ?? []).map(normalizeRelative), timeoutMs: stageTimeout(project, st, over, base, overBase), estimate: st.estimate ? checkRepoFile(project, st.estimate, [...base, 'estimate'], 'estimate module') : null, instances: [] };
+    stages.set(stageName, plan);
+
+    const matrixSource = over.matrix !== undefined ? overBase : base;
+    const matrixRaw = over.matrix !== undefined ? over.matrix : st.matrix;
+    const matrixAt = (sub: FieldPath) => [[...matrixSource, 'matrix', ...sub], [...matrixSource, 'matrix']];
+    const matrixResolved = matrixRaw === undefined ? undefined : interpolate(matrixRaw, { values: { vars }, src, paths: matrixAt, place: 'a matrix' });
+    const points = expandMatrix(matrixResolved, src, matrixAt);
+    if (points !== null && points.length === 0) leftOut.add(stageName);
+
+    const paramsRaw = deepMerge(st.params ?? {}, over.params);
+    const paramsAt = (sub: FieldPath) => [[...overBase, 'params', ...sub], [...base, 'params', ...sub], [...base, 'params'], base];
+    for (const point of points ?? [null]) {
+      const name = instanceName(stageName, point);
+      const values: Partial<Record<Root, Json>> = { vars };
+      if (point) values.matrix = point;
+      const params = interpolate(paramsRaw, { values, src, paths: paramsAt, place: 'params' });
+      if (!isPlainObject(params)) {
+        throw src.errorAt(paramsAt([]), { title: `params of stage \`${stageName}\` is not an object`, expected: 'an object of named values', found: describeValue(params) });
+      }
+      const files = st.files ? resolveInstanceFiles(project, stageName, st.files, { ...values, params }, name) : [];
+      let command: string[] | null = null;
+      if (st.cmd) {
+        const cmdValues = { ...values, params };
+        const resolved = interpolate(st.cmd, { values: cmdValues, deferred: new Set<Root>(['deps', 'out']), src, paths: (sub) => [[...base, 'cmd', ...sub]], place: 'a cmd' });
+        checkDeclaredFiles(project, stageName, name, st.cmd, resolved as Json[], { code: declaredCode, files }, namedFiles);
+        command = (resolved as Json[]).flatMap((a) => (Array.isArray(a) ? a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : [typeof a === 'string' ? a : JSON.stringify(a)]));
+      }
+      const inst: Instance = { name, stage: stageName, matrix: point, params, deps: [], command, files };
+      instances.push(inst);
+      byName.set(name, inst);
+      plan.instances.push(name);
+    }
+    rawDeps.set(stageName, st.deps ?? {});
+  }
+
+  // Dependencies are resolved once every stage's instances exist.
+  for (const inst of instances) {
+    const deps = rawDeps.get(inst.stage)!;
+    for (const [depName, spec] of Object.entries(deps)) {
+      const at = (sub: FieldPath) => [['stages', inst.stage, 'deps', depName, ...sub], ['stages', inst.stage, 'deps', depName]];
+      const fromRaw = typeof spec === 'string' ? spec : spec.from;
+      const values: Partial<Record<Root, Json>> = { vars, params: inst.params };
+      if (inst.matrix) values.matrix = inst.matrix;
+      const text = interpolate(fromRaw, { values, src, paths: typeof spec === 'string' ? at : (sub) => at(['from', ...sub]), place: 'a dependency' }) as string;
+      const sel = parseSelector(String(text));
+      if (typeof sel === 'string') {
+        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `malformed dependency selector in stage \`${inst.stage}\``, expected: sel, found: `\`${text}\`` });
+      }
+      const target = stages.get(sel.stage);
+      if (!target) {
+        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `dependency on unknown stage \`${sel.stage}\``, expected: `one of: ${stageNames.join(', ')}`, found: `\`${text}\``, field: `stages.${inst.stage}.deps.${depName}` });
+      }
+      if (leftOut.has(sel.stage) && sel.filter !== null && sel.filter !== 'all') {
+        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `dependency on stage \`${sel.stage}\`, which profile \`${profile}\` leaves out (matrix: [])`, expected: 'a whole-stage fan-in (`' + sel.stage + '`), which then selects no instance', found: `\`${text}\``, hint: `leave \`${inst.stage}\` out of this profile too, or give \`${sel.stage}\` a matrix` });
+      }
+      if (leftOut.has(sel.stage)) {
+        inst.deps.push({ name: depName, selector: String(text), files: null, single: false, instances: [] });
+        continue;
+      }
+      const candidates = target.instances.map((n) => byName.get(n)!);
+      const { matches, single, unknownAxes } = matchSelector(sel, candidates);
+      if (unknownAxes.length) {
+        const axes = [...new Set(candidates.flatMap((c) => Object.keys(c.matrix ?? {})))];
+        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), {
+          title: `dependency of \`${inst.name}\` names an axis stage \`${sel.stage}\` does not have`,
+          expected: axes.length ? `axes among: ${axes.join(', ')}` : `no axes (stage \`${sel.stage}\` has no matrix)`,
+          found: `\`${unknownAxes.join('`, `')}\` in \`${text}\``,
+        });
+      }
+      if (matches.length === 0 || (single && matches.length !== 1)) {
+        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), {
+          title: `dependency on a missing instance: \`${text}\` matches no instance of stage \`${sel.stage}\``,
+          field: `stages.${inst.stage}.deps.${depName}`,
+          expected: `one of: ${truncateList(target.instances)}`,
+          found: `\`${text}\` (for \`${inst.name}\`)`,
+          hint: 'check the matrix values of both stages under this profile',
+        });
+      }
+      const files = typeof spec === 'string' || !spec.files ? null : [...new Set(spec.files.map(normalizeRelative))].sort();
+      inst.deps.push({ name: depName, selector: String(text), files, single, instances: matches.map((m) => m.name) });
+    }
+  }
+
+  // Sharded stages: each instance becomes its shards plus a merge under its own name (shards.ts). The
+  // shards are not in their stage's instance list, so selectors downstream see the merges only.
+  const expanded: Instance[] = [];
+  for (const inst of instances) {
+    const spec = raw.stages[inst.stage]!.shard;
+    if (spec) {
+      if (!raw.stages[inst.stage]!.uses) {
+        throw src.errorAt(['stages', inst.stage, 'shard'], { title: `cmd stage \`${inst.stage}\` cannot be sharded`, expected: 'shard: on a stage with uses: (a module exporting run and merge)', found: 'a cmd stage' });
+      }
+      for (const s of expandShards(inst, spec, src)) {
+        expanded.push(s);
+        byName.set(s.name, s);
+      }
+    }
+    expanded.push(inst);
+  }
+
+  const ordered = topologicalOrder(project, expanded, byName);
+  checkOsLimits(src, ordered);
+  return { root, profile, stages, instances: ordered, byName, project };
+}
+
+/** The stage's `timeout:` (a profile's override first) in milliseconds; a malformed one is located. */
+function stageTimeout(project: Project, st: RawStage, over: { timeout?: string }, base: FieldPath, overBase: FieldPath): number | null {
+  const at = over.timeout !== undefined ? [...overBase, 'timeout'] : [...base, 'timeout'];
+  const text = over.timeout ?? st.timeout;
+  if (text === undefined) return null;
+  const r = parseDuration(text);
+  if (r.ok) return r.ms;
+  throw project.src.errorAt(at, { title: `malformed timeout of stage \`${base[1]}\``, expected: DURATION_EXPECTED, found: r.problem });
+}
+
+function truncateList(names: string[], n = 6): string {
+  return names.length <= n ? names.join(', ') : `${names.slice(0, n).join(', ')}, … (${names.length} in all)`;
+}
+
+export function normalizeRelative(p: string): string {
+  return normalize(p).replace(/^\.\//, '');
+}
+
+function checkRepoFile(project: Project, rel: string, path: FieldPath, what: string): string {
+  const norm = normalizeRelative(rel);
+  if (norm.startsWith('/') || norm === '..' || norm.startsWith('../')) {
+    throw project.src.errorAt(path, { title: `${what} path escapes the repository`, expected: 'a path relative to the folder holding pipeline.yaml, inside it', found: `\`${rel}\`` });
+  }
+  const abs = join(project.root, norm);
+  if (!existsSync(abs) || !statSync(abs).isFile()) {
+    throw project.src.errorAt(path, {
+      title: what === 'stage module' ? `unknown stage module \`${rel}\`` : `missing ${what} \`${rel}\``,
+      expected: `a file at ${norm} (relative to ${project.root})`,
+      found: 'no such file',
+      hint: what === 'stage module' ? 'create the module (it default-exports { params, run }) or fix the path' : undefined,
+    });
+  }
+  // The check above reads the name; Node loads the symlink's target, which must be inside too.
+  const real = relative(realpathSync(project.root), realpathSync(abs));
+  if (real === '..' || real.startsWith(`..${'/'}`) || real.startsWith('/')) {
+    throw project.src.errorAt(path, { title: `${what} path escapes the repository through a symlink`, expected: 'a file inside the repository (symlinks followed)', found: `\`${rel}\` links to ${realpathSync(abs)}`, hint: 'copy the file into the repository instead of linking to it' });
+  }
+  return norm;
+}
+
+/**
+ * Depth-first topological order: for each instance in declaration order, its dependencies first (in
+ * the order declared). Deterministic; a cycle is reported with every instance on it.
+ */
+function topologicalOrder(project: Project, instances: Instance[], byName: Map<string, Instance>): Instance[] {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const out: Instance[] = [];
+  const stack: Instance[] = [];
+  const visit = (inst: Instance) => {
+    const s = state.get(inst.name);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      const from = stack.findIndex((i) => i.name === inst.name);
+      const cycle = [...stack.slice(from), inst];
+      const closing = stack[stack.length - 1]!;
+      const dep = closing.deps.find((d) => d.instances.includes(inst.name))!;
+      throw project.src.errorAt(['stages', closing.stage, 'deps', dep.name], {
+        title: 'dependency cycle',
+        expected: 'a directed acyclic graph of stages',
+        found: `a cycle: ${cycle.map((i) => i.name).join(' -> ')}`,
+        notes: [`cycle: ${cycle.map((i) => i.name).join(' -> ')}`],
+        hint: 'remove one of these dependencies',
+      });
+    }
+    state.set(inst.name, 'visiting');
+    stack.push(inst);
+    for (const d of inst.deps) for (const n of d.instances) visit(byName.get(n)!);
+    stack.pop();
+    state.set(inst.name, 'done');
+    out.push(inst);
+  };
+  for (const inst of instances) visit(inst);
+  return out;
+}
+
+/** Instances needed for `targets` (selectors or names), with everything upstream, in plan order. */
+export function selectTargets(plan: Plan, targets: string[]): Instance[] {
+  if (targets.length === 0) return plan.instances;
+  const wanted = new Set<string>();
+  for (const t of targets) {
+    let hits: string[] = [];
+    if (plan.byName.has(t)) hits = [t];
+    else {
+      const sel = parseSelector(t);
+      const stage = typeof sel === 'string' ? undefined : plan.stages.get(sel.stage);
+      if (typeof sel !== 'string' && stage) hits = matchSelector(sel, stage.instances.map((n) => plan.byName.get(n)!)).matches.map((c) => c.name);
+    }
+    if (hits.length === 0) {
+      throw new GrokpipeError({
+        title: `unknown target \`${t}\``,
+        expected: 'a stage name, an instance name, or a selector such as cell[p=59]',
+        found: `\`${t}\``,
+        hint: `stages in profile \`${plan.profile}\`: ${[...plan.stages.keys()].join(', ')}`,
+      });
+    }
+    const add = (n: string) => {
+      if (wanted.has(n)) return;
+      wanted.add(n);
+      for (const d of plan.byName.get(n)!.deps) for (const u of d.instances) add(u);
+    };
+    hits.forEach(add);
+  }
+  return plan.instances.filter((i) => wanted.has(i.name));
+}

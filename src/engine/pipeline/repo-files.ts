@@ -1,0 +1,222 @@
+/**
+ * Repository files a stage instance reads: `code:` (per stage: scripts, with what they import) and
+ * `files:` (per instance: data, `in/${matrix.i}.txt`), and the check that a `cmd:` names no repository
+ * file it has not declared.
+ *
+ * Why a `files:` field beside `code:` rather than interpolating `code:` per instance: `code:` entries
+ * are followed as a closure (a .js/.ts file is scanned for imports) and the closure is computed once per
+ * stage; data files are hashed as bytes and differ per instance. Keeping them apart keeps the per-stage
+ * closure memoised (a no-op at 10,000 instances stats each data file once, nothing more), and `status
+ * --why` says `files in/7.txt` rather than mixing data edits with code edits. The name follows `deps:
+ * { from, files }`, which already means "the files this instance reads" for upstream outputs.
+ *
+ * Why an undeclared file in `cmd:` is an error, not a warning: a warning scrolls by while the build
+ * stays silently stale (the bug this guards against is an edit that reruns nothing); declaring a file
+ * costs one line, and a false positive (an argument that names a file the command does not read) is
+ * fixed the same way at the price of a rerun when that file changes.
+ */
+import { statSync } from 'node:fs';
+import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import type { Json } from '../../core/canonical-json.ts';
+import { describeValue } from '../errors.ts';
+import type { FileHashCache } from '../hashing/file-hash-cache.ts';
+import { interpolate, type Root } from './interpolate.ts';
+import type { Project } from './project.ts';
+import { OPEN, showExpressions, type FieldPath } from '../yaml-source.ts';
+
+/** One declared data file of an instance. */
+export interface RepoFile {
+  /** Repository-relative path, normalised. */
+  path: string;
+  /** Index of the `files:` entry it came from, for messages. */
+  entry: number;
+}
+
+/** Folders the engine owns: a stage's outputs are read through `deps:`, never as repository files. */
+const ENGINE_OWNED = ['artifacts/', '.grokpipe/'];
+
+function normalizeRelative(p: string): string {
+  return normalize(p).replace(/^\.\//, '');
+}
+
+function escapes(norm: string): boolean {
+  return norm.startsWith('/') || norm === '..' || norm.startsWith('../');
+}
+
+/** `code:` after `${vars.*}` interpolation; a per-instance expression there points at `files:`. */
+export function resolveCode(project: Project, stage: string, raw: string[], vars: Record<string, Json>): string[] {
+  const { src } = project;
+  raw.forEach((entry, i) => {
+    const m = /\$\u2983\s*(matrix|params)\b[^\u2984]*\u2984/.exec(entry);
+    if (m) {
+      throw src.errorAt(['stages', stage, 'code', i], {
+        title: `\`${showExpressions(m[0])}\` in \`code:\` of stage \`${stage}\`: code is the same for every instance`,
+        expected: '`code:` entries that are literal paths or use ${vars.*} only',
+        found: `\`${showExpressions(entry)}\``,
+        hint: `list per-instance data files under \`files:\` instead, e.g. files: ["${showExpressions(entry)}"]`,
+      });
+    }
+  });
+  const resolved = interpolate(raw, { values: { vars }, src, paths: (sub) => [['stages', stage, 'code', ...sub]], place: 'a stage\'s `code:`' });
+  return flatStrings(project, stage, 'code', raw, resolved);
+}
+
+/**
+ * The `files:` of one instance: interpolated, flattened (a var may hold a list), checked, deduplicated.
+ * Runs once per instance (10,000 times in a large matrix), so it interpolates only entries that hold
+ * an expression and normalises only paths that need it.
+ */
+export function resolveInstanceFiles(project: Project, stage: string, raw: string[], values: Partial<Record<Root, Json>>, instance: string): RepoFile[] {
+  const out: RepoFile[] = [];
+  let scope: Parameters<typeof interpolate>[1] | null = null;
+  for (let entry = 0; entry < raw.length; entry++) {
+    const written = raw[entry]!;
+    let v: Json = written;
+    if (written.includes(OPEN)) {
+      scope ??= { values, src: project.src, paths: (sub) => [['stages', stage, 'files', ...sub]], place: 'a stage\'s `files:`' };
+      v = interpolate(written, scope, [entry]);
+    }
+    const texts = typeof v === 'string' && v !== '' ? [v] : flatStrings(project, stage, 'files', raw, [v], entry);
+    for (const text of texts) {
+      const path = NEEDS_NORMALIZING.test(text) ? normalizeRelative(text) : text;
+      if (escapes(path) || ENGINE_OWNED.some((d) => path.startsWith(d))) throw misplacedFile(project, stage, instance, entry, text, path);
+      if (!out.some((f) => f.path === path)) out.push({ path, entry });
+    }
+  }
+  return out;
+}
+
+/** A `.` or `..` segment, a doubled or leading slash: the only paths normalize() would change. */
+const NEEDS_NORMALIZING = /(^|\/)\.{1,2}(\/|$)|\/\/|^\//;
+
+function misplacedFile(project: Project, stage: string, instance: string, entry: number, text: string, path: string) {
+  const at: FieldPath = ['stages', stage, 'files', entry];
+  const written = showExpressions(project.raw.stages[stage]?.files?.[entry] ?? text);
+  if (escapes(path)) {
+    return project.src.errorAt(at, { title: `input file of \`${instance}\` escapes the repository`, expected: 'a path relative to the folder holding pipeline.yaml, inside it', found: `\`${text}\` (from \`${written}\`)` });
+  }
+  return project.src.errorAt(at, {
+    title: `input file of \`${instance}\` is inside the engine's folder \`${path.split('/')[0]}\``,
+    expected: 'a repository file that no stage writes',
+    found: `\`${path}\` (from \`${written}\`)`,
+    hint: 'read another stage\'s outputs through `deps:` (with `files:` there to pick some), so that its key follows them',
+  });
+}
+
+function flatStrings(project: Project, stage: string, field: string, raw: string[], resolved: Json, offset = 0): string[] {
+  const out: string[] = [];
+  (resolved as Json[]).forEach((v, k) => {
+    const i = k + offset;
+    for (const x of Array.isArray(v) ? v : [v]) {
+      if (typeof x !== 'string' || x === '') {
+        throw project.src.errorAt(['stages', stage, field, i], {
+          title: `\`${field}:\` of stage \`${stage}\` holds something other than a path`,
+          expected: 'a repository-relative path (a string), or ${vars.x} naming a list of paths',
+          found: `${describeValue(x)} (from \`${showExpressions(raw[i] ?? '')}\`)`,
+        });
+      }
+      out.push(x);
+    }
+  });
+  return out;
+}
+
+/**
+ * Throws when an argument of a cmd instance names an existing repository file that is neither in the
+ * stage's `code:` nor in the instance's `files:`. `args[i]` is the i-th `cmd:` entry after
+ * interpolation (a list when a whole-value expression expanded to several arguments). Arguments still
+ * holding ${deps.*} or ${out} name engine folders and are skipped; `--opt=path` is checked after `=`.
+ * An argument that is literally a declared path costs a string comparison; any other is looked up once
+ * per plan (`namedFiles`), so 10,000 instances sharing `sh`, `count.sh` stat those once.
+ */
+export function checkDeclaredFiles(
+  project: Project,
+  stage: string,
+  instance: string,
+  rawCmd: string[],
+  args: Json[],
+  declared: { code: ReadonlySet<string>; files: readonly RepoFile[] },
+  namedFiles: (arg: string) => readonly string[],
+): void {
+  const isDeclared = (path: string) => declared.code.has(path) || declared.files.some((f) => f.path === path);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    for (const arg of Array.isArray(a) ? a : [a]) {
+      if (typeof arg !== 'string' || arg.includes(OPEN) || isDeclared(arg)) continue;
+      const path = namedFiles(arg).find((p) => !isDeclared(p));
+      if (path === undefined) continue;
+      const written = showExpressions(rawCmd[i] ?? arg);
+      const looksLikeCode = /\.(sh|bash|py|R|r|pl|rb|js|mjs|cjs|ts|mts|jl|awk|sed)$/.test(path);
+      throw project.src.errorAt(['stages', stage, 'cmd', i], {
+        title: `the command of \`${instance}\` names repository file \`${path}\`, which is not declared, so edits to it would not rerun the stage`,
+        expected: 'every repository file the command reads listed under `code:` (scripts) or `files:` (data), so that its content enters the key',
+        found: `\`${written}\`${written === path ? '' : ` (here \`${arg}\`)`}, in neither list`,
+        hint: looksLikeCode || !written.includes('${') ? `add it: ${looksLikeCode ? 'code' : 'files'}: [${JSON.stringify(written)}]` : `add it: files: [${JSON.stringify(written)}]`,
+      });
+    }
+  }
+}
+
+/** `p` as a normalised repository-relative path, or null when it points outside the repository. */
+function repoRelative(root: string, p: string): string | null {
+  if (isAbsolute(p)) {
+    const rel = relative(root, p).split(sep).join('/');
+    return rel === '' || escapes(rel) ? null : rel;
+  }
+  const norm = normalizeRelative(p);
+  return escapes(norm) || norm === '.' ? null : norm;
+}
+
+/**
+ * For one plan: the repository files (regular files, normalised paths) a command argument names, the
+ * argument itself and, for `--opt=value`, the value. Memoised by argument.
+ */
+export function repoFilesNamedBy(root: string): (arg: string) => readonly string[] {
+  const memo = new Map<string, readonly string[]>();
+  const none: readonly string[] = [];
+  return (arg) => {
+    let hit = memo.get(arg);
+    if (hit === undefined) {
+      const candidates = [arg];
+      const eq = /^[^=/]+=(.+)$/.exec(arg);
+      if (eq) candidates.push(eq[1]!);
+      const found: string[] = [];
+      for (const c of candidates) {
+        const path = repoRelative(root, c);
+        if (path === null) continue;
+        try {
+          if (statSync(join(root, path)).isFile()) found.push(path);
+        } catch {
+          // Not a file of the repository: an option, a program on PATH, a value.
+        }
+      }
+      hit = found.length ? found : none;
+      memo.set(arg, hit);
+    }
+    return hit;
+  };
+}
+
+/**
+ * The `files` key component of an instance: path -> sha256, sorted by path, through the file-hash
+ * cache (a no-op stats each file, reads none). A missing file is an error at its `files:` entry.
+ */
+export function hashInstanceFiles(project: Project, instance: { name: string; stage: string; files: readonly RepoFile[] }, cache: FileHashCache): Record<string, string> {
+  const out: Record<string, string> = {};
+  const files = instance.files.length === 1 ? instance.files : [...instance.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of files) {
+    try {
+      out[f.path] = cache.hash(join(project.root, f.path));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const raw = project.raw.stages[instance.stage]?.files?.[f.entry] ?? f.path;
+      throw project.src.errorAt(['stages', instance.stage, 'files', f.entry], {
+        title: `missing input file \`${f.path}\` of \`${instance.name}\``,
+        expected: `a file at ${f.path} (relative to ${project.root})`,
+        found: `${code === 'EISDIR' ? 'a folder' : code === 'ENOENT' ? 'no such file' : `unreadable (${code ?? (e as Error).message})`}; the entry is \`${showExpressions(raw)}\``,
+        hint: 'create the file or fix the path; outputs of other stages are read through `deps:`',
+      });
+    }
+  }
+  return out;
+}

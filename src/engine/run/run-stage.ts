@@ -1,0 +1,189 @@
+/**
+ * Executes one stage instance in a child process that leads its own process group: a module stage in
+ * a forked worker (worker.ts run through tsx), a cmd stage under a small supervisor
+ * (group-supervisor.mjs) that runs the argument list without a shell. Either way a crash, a throw, an
+ * out-of-memory or a SIGKILL fails that instance only, and the whole group goes when the stage ends,
+ * is stopped (Ctrl-C, SIGTERM, its timeout), or when the engine itself dies (the child sees its IPC
+ * channel close and kills its group).
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Progress } from '../stage.ts';
+import { ENGINE_IS_TYPESCRIPT } from '../keys/typescript-modules.ts';
+import type { RunRequest, WorkerMessage } from './worker-protocol.ts';
+
+/**
+ * What a running instance reports. The coordinator backs it with a StageOutput (stage-output.ts): raw
+ * output is streamed to the instance's log file and only a bounded tail is kept in memory.
+ */
+export interface RunEvents {
+  /** Raw bytes the stage wrote to stdout or stderr. */
+  output(stream: 'out' | 'err', data: Buffer): void;
+  /** One message or line of output (ctx.log of a module stage; a line of a remote job's log). */
+  log(line: string): void;
+  progress(p: Progress): void;
+  /** The last lines of output, for a failure message. */
+  tail(): string[];
+}
+
+/**
+ * Why the engine stopped a running stage: the reason its AbortSignal was aborted with. Anything else
+ * (a plain abort()) counts as an interruption.
+ */
+export type StopReason = 'interrupted' | 'timeout';
+
+export type RunResult = { ok: true } | { ok: false; reason: string; detail: string[]; stopped?: StopReason };
+
+// worker.js beside the compiled engine (dist/), worker.ts beside the sources (src/, run through tsx).
+const WORKER = fileURLToPath(new URL(ENGINE_IS_TYPESCRIPT ? './worker.ts' : './worker.js', import.meta.url));
+const SUPERVISOR = fileURLToPath(new URL('./group-supervisor.mjs', import.meta.url));
+/** Time a stopped stage gets to end by itself (a module stage sees ctx.signal) before its group is SIGKILLed. */
+const GRACE_MS = 5000;
+let tsxLoader: string | null = null;
+
+function tsxLoaderUrl(): string {
+  if (!tsxLoader) {
+    const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
+    tsxLoader = pathToFileURL(join(dirname(pkg), 'dist', 'loader.mjs')).href;
+  }
+  return tsxLoader;
+}
+
+/** Sends `signal` to every process of the group led by `child`; false when the group is gone. */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function stopReason(signal: AbortSignal): StopReason | undefined {
+  if (!signal.aborted) return undefined;
+  return signal.reason === 'timeout' ? 'timeout' : 'interrupted';
+}
+
+/**
+ * Common plumbing: output streaming, the stop sequence (`stop` first, SIGKILL of the group after the
+ * grace period), and reaping stragglers of the group once the leader has exited.
+ */
+function supervise(child: ChildProcess, events: RunEvents, signal: AbortSignal, stop: () => void, settle: (exit: { code: number | null; signal: NodeJS.Signals | null; spawnError: Error | null }) => RunResult): Promise<RunResult> {
+  return new Promise((resolve) => {
+    child.stdout?.on('data', (c: Buffer) => events.output('out', c));
+    child.stderr?.on('data', (c: Buffer) => events.output('err', c));
+    let killTimer: NodeJS.Timeout | null = null;
+    const onAbort = () => {
+      stop();
+      killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), GRACE_MS);
+      killTimer.unref();
+    };
+    if (signal.aborted) queueMicrotask(onAbort);
+    else signal.addEventListener('abort', onAbort, { once: true });
+    let spawnError: Error | null = null;
+    child.on('error', (e) => (spawnError = e));
+    // 'exit' (the leader ended), not 'close': a background process of the stage may hold the pipes open;
+    // it is killed here with the rest of the group, and then the pipes close.
+    child.on('exit', () => signalGroup(child, 'SIGKILL'));
+    child.on('close', (code, sig) => {
+      signal.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      resolve(settle({ code, signal: sig, spawnError }));
+    });
+    if (child.pid === undefined) {
+      // Could not start at all (e.g. no such executable for node itself): 'close' may never come.
+      setImmediate(() => {
+        if (child.exitCode === null && child.signalCode === null && child.pid === undefined) {
+          signal.removeEventListener('abort', onAbort);
+          resolve(settle({ code: null, signal: null, spawnError: spawnError ?? new Error('could not start a process') }));
+        }
+      });
+    }
+  });
+}
+
+function stoppedResult(reason: StopReason, tail: string[]): RunResult {
+  return { ok: false, stopped: reason, reason: reason === 'timeout' ? 'timed out' : 'interrupted', detail: tail };
+}
+
+export function runModuleStage(req: RunRequest, root: string, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
+  const child = fork(WORKER, [], {
+    cwd: root,
+    // The compiled worker loads tsx itself, and only for a TypeScript stage module.
+    execArgv: ENGINE_IS_TYPESCRIPT ? ['--import', tsxLoaderUrl()] : [],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'json',
+    detached: true,
+  });
+  let done = false;
+  let error: { message: string; stack?: string } | null = null;
+  child.on('message', (m: WorkerMessage) => {
+    if (m.type === 'log') events.log(m.message);
+    else if (m.type === 'progress') events.progress(m.progress);
+    else if (m.type === 'done') done = true;
+    else if (m.type === 'error') error = { message: m.message, stack: m.stack };
+  });
+  // A module stage gets ctx.signal first (it may stop cleanly); its group is SIGKILLed after the grace.
+  const stop = () => {
+    if (child.connected) child.send({ type: 'abort' });
+  };
+  const promise = supervise(child, events, signal, stop, ({ code, signal: sig, spawnError }) => {
+    if (done && code === 0) return { ok: true };
+    const stopped = stopReason(signal);
+    if (stopped) return stoppedResult(stopped, events.tail());
+    const e = error as { message: string; stack?: string } | null;
+    if (e) return { ok: false, reason: `stage threw: ${e.message}`, detail: (e.stack ?? '').split('\n').slice(0, 12) };
+    if (spawnError) return { ok: false, reason: `could not start the stage process: ${spawnError.message}`, detail: [] };
+    if (sig) {
+      const why = sig === 'SIGKILL' ? ' (out of memory, or killed from outside grokpipe)' : ' (sent from outside grokpipe)';
+      return { ok: false, reason: `stage process was killed by ${sig}${why}`, detail: events.tail() };
+    }
+    return { ok: false, reason: `stage process exited with code ${code} before finishing`, detail: events.tail() };
+  });
+  if (child.connected) child.send(req);
+  return promise;
+}
+
+export function runCommandStage(argv: string[], root: string, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
+  const child = spawn(process.execPath, [SUPERVISOR], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json', detached: true });
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  let spawnProblem: { code: string | null; message: string } | null = null;
+  child.on('message', (m: { type: string; code?: number | string | null; signal?: NodeJS.Signals | null; message?: string }) => {
+    if (m.type === 'exit') exit = { code: (m.code as number | null) ?? null, signal: m.signal ?? null };
+    else if (m.type === 'spawn-error') spawnProblem = { code: (m.code as string | null) ?? null, message: m.message ?? '' };
+  });
+  const stop = () => void signalGroup(child, 'SIGTERM');
+  const shown = argv.map((a) => JSON.stringify(a.length > 200 ? `${a.slice(0, 200)}…` : a)).join(' ');
+  const promise = supervise(child, events, signal, stop, ({ spawnError }) => {
+    const x = exit as { code: number | null; signal: NodeJS.Signals | null } | null;
+    if (x && x.code === 0) return { ok: true };
+    const stopped = stopReason(signal);
+    if (stopped) return stoppedResult(stopped, events.tail());
+    const sp = spawnProblem as { code: string | null; message: string } | null;
+    if (sp) return { ok: false, reason: commandStartProblem(argv, sp), detail: [] };
+    if (spawnError) return { ok: false, reason: `could not start the command's supervisor: ${spawnError.message}`, detail: [] };
+    if (!x) return { ok: false, reason: 'the command was killed together with its process group from outside grokpipe', detail: events.tail() };
+    if (x.signal) {
+      const why = x.signal === 'SIGKILL' ? ' (out of memory, or killed from outside grokpipe)' : ' (sent from outside grokpipe)';
+      return { ok: false, reason: `command was killed by ${x.signal}${why}: ${shown}`, detail: events.tail() };
+    }
+    return { ok: false, reason: `command exited with code ${x.code}: ${shown}`, detail: events.tail() };
+  });
+  if (child.connected) child.send({ type: 'run', argv, cwd: root });
+  return promise;
+}
+
+/** Why a command could not start, in the user's terms (a missing program, a command line too long). */
+function commandStartProblem(argv: string[], p: { code: string | null; message: string }): string {
+  if (p.code === 'E2BIG') {
+    const longest = argv.reduce((i, a, j) => (Buffer.byteLength(a) > Buffer.byteLength(argv[i]!) ? j : i), 0);
+    const total = argv.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+    return `the command line is too long for the operating system (E2BIG): ${argv.length} arguments, ${total} bytes in all, the longest (argument ${longest}) ${Buffer.byteLength(argv[longest]!)} bytes; Linux allows 131072 bytes per argument. Pass large values through a file (write it in an upstream stage and use \${deps.x})`;
+  }
+  if (p.code === 'ENOENT') return `command not found: \`${argv[0]}\` (not an executable on PATH nor a path that exists)`;
+  if (p.code === 'EACCES') return `command \`${argv[0]}\` is not executable (permission denied)`;
+  return `the command could not start (${p.code ?? 'error'}): ${p.message}`;
+}

@@ -1,0 +1,39 @@
+/** Messages between the engine and a stage's child process (JSON over the IPC channel). */
+import type { Json } from '../../core/canonical-json.ts';
+import type { MatrixValue, Progress, ShardPhase } from '../stage.ts';
+
+export interface InputSpec {
+  instance: string;
+  stage: string;
+  dir: string;
+  files: string[];
+  matrix: Record<string, MatrixValue>;
+  params: Record<string, Json>;
+}
+
+export interface RunRequest {
+  type: 'run';
+  /** Absolute path of the stage module. */
+  module: string;
+  /** Absolute path of the file to import instead: the module's bundle (module-bundle.ts); absent, the module. */
+  code?: string;
+  instance: string;
+  stage: string;
+  params: Record<string, Json>;
+  matrix: Record<string, MatrixValue>;
+  inputs: Record<string, InputSpec | InputSpec[]>;
+  /** Absolute paths of the instance's declared repository files (`files:`), in declared order. */
+  files: string[];
+  outDir: string;
+  rngSeed: string;
+  /** Sharded stages: the phase to run and the shard's value (null for the barrier and the merge). */
+  shard?: { axis: string; phase: ShardPhase; value: number | null };
+}
+
+export type WorkerMessage =
+  | { type: 'log'; message: string }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'done' }
+  | { type: 'error'; message: string; stack?: string };
+
+export type ParentMessage = RunRequest | { type: 'abort' };

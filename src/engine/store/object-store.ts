@@ -1,0 +1,170 @@
+/**
+ * The content-addressed store, under .grokpipe/store (ignored by git) unless GROKPIPE_STORE names another
+ * folder (storeLocation):
+ *   objects/<2 hex>/<62 hex>   the bytes of every output ever produced, named by sha256
+ *   keys/<key>.json            run records: outputs by name -> hash, the key's components, duration
+ * Objects are written to a temporary file and renamed, so a reader never sees a partial object.
+ * Restoring re-hashes every byte read; a mismatch is reported and the instance is rebuilt.
+ *
+ * Everything read back is checked before it becomes a path: a run record whose key, output names or
+ * hashes are malformed (safe-names.ts) is treated as absent, so a planted record cannot make a restore
+ * write outside its folder. Objects are stored with mode 0644 whatever mode the stage gave its file
+ * (never setuid, setgid, executable or world-writable), the mode a restored file gets too.
+ */
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { canonicalJsonPretty } from '../../core/canonical-json.ts';
+import { uniqueSuffix, writeFileAtomic } from '../fs-atomic.ts';
+import type { KeyComponents } from '../keys/instance-key.ts';
+import { isSha256, unsafeOutputsReason } from '../../core/safe-names.ts';
+import { sha256 } from '../sha256.ts';
+
+/** The mode of every stored object and every output file the engine installs. */
+export const OUTPUT_FILE_MODE = 0o644;
+
+export interface RunRecord {
+  format: 1;
+  key: string;
+  /** The instance whose run produced these outputs (a later instance with the same key restores them). */
+  instance: string;
+  stage: string;
+  components: KeyComponents;
+  outputs: Record<string, string>;
+  durationMs: number;
+}
+
+export interface CorruptObject {
+  file: string;
+  expected: string;
+  found: string;
+}
+
+/**
+ * Where the store of the repository at `root` is: GROKPIPE_STORE when set (a relative path is taken from
+ * the root), so that checkouts, CI runs and cluster jobs can share one store of results (everything in it
+ * is named by its content or its key, and written by rename, so sharing is safe); else .grokpipe/store.
+ */
+export function storeLocation(root: string, env: NodeJS.ProcessEnv = process.env): { dir: string; shared: boolean } {
+  const own = join(root, '.grokpipe', 'store');
+  const named = env.GROKPIPE_STORE?.trim();
+  if (!named) return { dir: own, shared: false };
+  const dir = resolve(root, named);
+  return { dir, shared: dir !== own };
+}
+
+export class ObjectStore {
+  readonly dir: string;
+  /** The store is named by GROKPIPE_STORE and may hold other repositories' results. */
+  readonly shared: boolean;
+  constructor(readonly root: string) {
+    ({ dir: this.dir, shared: this.shared } = storeLocation(root));
+  }
+
+  objectPath(sha: string): string {
+    if (!isSha256(sha)) throw new Error(`internal: store object name ${JSON.stringify(sha)} is not a sha256; names read from files must be checked before they reach the store`);
+    return join(this.dir, 'objects', sha.slice(0, 2), sha.slice(2));
+  }
+
+  recordPath(key: string): string {
+    if (!isSha256(key)) throw new Error(`internal: run record name ${JSON.stringify(key)} is not a sha256`);
+    return join(this.dir, 'keys', `${key}.json`);
+  }
+
+  hasObject(sha: string): boolean {
+    return isSha256(sha) && existsSync(this.objectPath(sha));
+  }
+
+  /**
+   * Copies a file in under its hash. An existing object is overwritten by the fresh copy (same name,
+   * atomic rename), which also repairs an object whose bytes had been altered.
+   */
+  putFile(abs: string, sha: string): void {
+    const target = this.objectPath(sha);
+    mkdirSync(dirname(target), { recursive: true });
+    const tmp = `${target}.${uniqueSuffix()}.tmp`;
+    try {
+      copyFileSync(abs, tmp);
+      chmodSync(tmp, OUTPUT_FILE_MODE);
+      renameSync(tmp, target);
+    } catch (e) {
+      // A full disk leaves a partial copy: remove it, so that the space it took is free again.
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  /**
+   * The run record for `key`, or null when there is none or it cannot be trusted: unreadable, not the
+   * record of this key (copied in under another name), or with an output name or hash that is unsafe.
+   */
+  readRecord(key: string): RunRecord | null {
+    if (!isSha256(key)) return null;
+    let rec: RunRecord;
+    try {
+      rec = JSON.parse(readFileSync(this.recordPath(key), 'utf8')) as RunRecord;
+    } catch {
+      return null;
+    }
+    if (rec === null || typeof rec !== 'object' || rec.key !== key || unsafeOutputsReason(rec.outputs) !== null) return null;
+    if (rec.components === null || typeof rec.components !== 'object') return null;
+    return rec;
+  }
+
+  writeRecord(record: RunRecord): void {
+    writeFileAtomic(this.recordPath(record.key), canonicalJsonPretty(record));
+  }
+
+  /**
+   * Writes `outputs` into `dir` from the store, verifying each object's bytes against its name.
+   * Returns the first missing or corrupt object instead of throwing; the caller rebuilds.
+   */
+  restoreInto(outputs: Record<string, string>, dir: string): { ok: true } | { ok: false; missing?: string; corrupt?: CorruptObject; unsafe?: string } {
+    const unsafe = unsafeOutputsReason(outputs);
+    if (unsafe) return { ok: false, unsafe };
+    for (const [file, sha] of Object.entries(outputs)) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(this.objectPath(sha));
+      } catch {
+        return { ok: false, missing: file };
+      }
+      const found = sha256(bytes);
+      if (found !== sha) return { ok: false, corrupt: { file, expected: sha, found } };
+      const target = join(dir, file);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileAtomic(target, bytes);
+      chmodSync(target, OUTPUT_FILE_MODE);
+    }
+    return { ok: true };
+  }
+
+  /** Moves a corrupt object aside (kept for inspection under store/corrupt/) so it is never used again. */
+  quarantine(sha: string): void {
+    const from = this.objectPath(sha);
+    const to = join(this.dir, 'corrupt', `${sha}.${uniqueSuffix()}`);
+    try {
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(from, to);
+    } catch {
+      rmSync(from, { force: true });
+    }
+  }
+
+  listObjects(): string[] {
+    const out: string[] = [];
+    const base = join(this.dir, 'objects');
+    if (!existsSync(base)) return out;
+    // only names that are object names: a stray file or folder (or a .tmp left by a crash) is not an object
+    for (const a of readdirSync(base, { withFileTypes: true }).sort((x, y) => (x.name < y.name ? -1 : 1))) {
+      if (!a.isDirectory() || !/^[0-9a-f]{2}$/.test(a.name)) continue;
+      for (const b of readdirSync(join(base, a.name)).sort()) if (isSha256(a.name + b)) out.push(a.name + b);
+    }
+    return out;
+  }
+
+  listRecords(): string[] {
+    const base = join(this.dir, 'keys');
+    if (!existsSync(base)) return [];
+    return readdirSync(base).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter(isSha256).sort();
+  }
+}

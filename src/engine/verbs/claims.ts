@@ -1,0 +1,105 @@
+/**
+ * claims.yaml: published numbers beside the values the pipeline reproduced. Generic: a claim names an
+ * instance, a JSON file in its folder and a path inside it, and a check. `verify` prints a table and
+ * fails on any FAIL. A claim is only checked against an instance that is up to date for the profile
+ * (its folder holds the key recorded in grokpipe.lock), so a stale artifact never passes.
+ *
+ * What a claim is, which files are valid, how a path reads a value and the check itself live in the
+ * shared core (src/core/claims.ts), which the study report uses too; this file adds where (file:line:col)
+ * and the lock.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Claim, claimsProblem, judgeClaim, readPath, shortNumber } from '../../core/claims.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
+import { instanceDir, isIntact, readManifest } from '../store/artifacts.ts';
+import { GrokpipeError } from '../errors.ts';
+import type { FileHashCache } from '../hashing/file-hash-cache.ts';
+import type { LockFile } from '../store/lock-file.ts';
+import type { Plan } from '../pipeline/plan.ts';
+import { YamlSource } from '../yaml-source.ts';
+import { alignColumns } from '../text-columns.ts';
+
+export type { Claim, CheckType } from '../../core/claims.ts';
+
+export const CLAIMS_FILE = 'claims.yaml';
+
+export interface ClaimResult {
+  claim: Claim;
+  status: 'PASS' | 'FAIL' | 'SKIP';
+  reproduced: unknown;
+  /** Why it failed or was skipped. */
+  note?: string;
+}
+
+export function loadClaims(root: string): { src: YamlSource; claims: Claim[] } {
+  let text: string;
+  try {
+    text = readFileSync(join(root, CLAIMS_FILE), 'utf8');
+  } catch {
+    throw new GrokpipeError({ title: `no ${CLAIMS_FILE} in the repository`, file: CLAIMS_FILE, expected: `a ${CLAIMS_FILE} next to pipeline.yaml listing the claims to check`, found: 'none', hint: 'see docs/pipeline.md, "verify"' });
+  }
+  const src = YamlSource.parse(CLAIMS_FILE, text);
+  const value = src.toJS();
+  const problem = claimsProblem(value);
+  if (problem) throw src.errorAt(problem.path, { title: problem.title, expected: problem.expected, found: problem.found }, problem.atKey);
+  const claims = (value as { claims: Claim[] }).claims;
+  return { src, claims };
+}
+
+export function fmt(v: unknown): string {
+  if (typeof v === 'number') return shortNumber(v);
+  if (Array.isArray(v)) return `[${v.map(fmt).join(', ')}]`;
+  if (v === undefined) return '—';
+  return typeof v === 'string' ? v : canonicalJson(v);
+}
+
+export function evaluateClaims(root: string, plan: Plan, lock: LockFile, cache: FileHashCache, loaded: { src: YamlSource; claims: Claim[] }): ClaimResult[] {
+  const profiles = new Set(Object.keys(plan.project.raw.profiles ?? {}));
+  return loaded.claims.map((claim, i): ClaimResult => {
+    for (const [j, p] of (claim.profiles ?? []).entries()) {
+      if (profiles.size && !profiles.has(p)) throw loaded.src.errorAt(['claims', i, 'profiles', j], { title: `claim \`${claim.id}\` names unknown profile \`${p}\``, expected: `one of: ${[...profiles].join(', ')}`, found: `\`${p}\`` });
+    }
+    if (claim.profiles && !claim.profiles.includes(plan.profile)) return { claim, status: 'SKIP', reproduced: undefined, note: `profiles: ${claim.profiles.join(', ')}` };
+    const name = claim.reproduced.instance;
+    if (!plan.byName.has(name)) {
+      throw loaded.src.errorAt(['claims', i, 'reproduced', 'instance'], { title: `claim \`${claim.id}\` names an instance that profile ${plan.profile} does not have`, expected: 'an instance name as `grokpipe dag --instances` prints it', found: `\`${name}\`` });
+    }
+    const entry = lock.profiles[plan.profile]?.[name];
+    const manifest = readManifest(root, name);
+    if (!entry || !manifest || manifest.key !== entry.key || !isIntact(root, name, manifest.outputs, cache)) {
+      return { claim, status: 'FAIL', reproduced: undefined, note: `${name} is not built for profile ${plan.profile} (run grokpipe repro --profile ${plan.profile})` };
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(join(instanceDir(root, name), claim.reproduced.file), 'utf8'));
+    } catch (e) {
+      return { claim, status: 'FAIL', reproduced: undefined, note: `cannot read ${claim.reproduced.file} of ${name} as JSON: ${(e as Error).message}` };
+    }
+    const got = readPath(data, claim.reproduced.path);
+    if (!got.found) return { claim, status: 'FAIL', reproduced: undefined, note: `${claim.reproduced.file} of ${name} has no \`${got.missingAt}\`` };
+    const c = judgeClaim(claim, got.value);
+    return { claim, status: c.pass ? 'PASS' : 'FAIL', reproduced: got.value, note: c.note };
+  });
+}
+
+export function renderClaimsTable(results: ClaimResult[]): string {
+  const rows = results.map((r) => [
+    r.claim.id,
+    r.claim.title ?? '',
+    fmt(r.claim.published),
+    r.status === 'SKIP' ? '—' : fmt(r.reproduced),
+    r.claim.check.tolerance !== undefined ? `${r.claim.check.type} ±${fmt(r.claim.check.tolerance)}${r.claim.check.relative ? ' (rel)' : ''}` : r.claim.check.type,
+    r.status,
+  ]);
+  const head = ['claim', 'title', 'published', 'reproduced', 'check', 'result'];
+  const { lines, widths } = alignColumns([head, ...rows], [60, 40, 60, 60, 60, 60]);
+  const out = [lines[0]!, widths.map((w) => '-'.repeat(w)).join('  ')];
+  results.forEach((r, i) => {
+    out.push(lines[i + 1]!);
+    if (r.note && r.status !== 'PASS') out.push(`    ${r.status === 'SKIP' ? 'skipped' : 'why'}: ${r.note}`);
+  });
+  const n = (s: string) => results.filter((r) => r.status === s).length;
+  out.push(`${n('PASS')} passed, ${n('FAIL')} failed, ${n('SKIP')} skipped`);
+  return out.join('\n') + '\n';
+}
