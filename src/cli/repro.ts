@@ -1,16 +1,12 @@
 /** `grokpipe repro [targets] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait]` */
-import { repro, defaultJobs } from '../engine/verbs/repro.ts';
+import { repro } from '../engine/verbs/repro.ts';
 import { GrokpipeError } from '../engine/errors.ts';
-import { slurmExecutor } from '../engine/run/slurm/slurm-executor.ts';
-import { slurmSettings } from '../engine/run/slurm/slurm-config.ts';
+import { DEFAULT_EXECUTOR, defaultSlots, EXECUTOR_NAMES, executorDescription, isExecutorName } from '../engine/run/executors.ts';
 import { createReporter } from '../engine/ui/progress.ts';
 import type { CliIo } from './io.ts';
 import { jobsOption, parse, rootFrom } from './options.ts';
 
 export const REPRO_USAGE = 'grokpipe repro [targets...] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait] [--executor local|slurm] [--verbose] [--set vars.x=v] [-C dir]';
-
-/** Jobs in Slurm's queue at once unless -j says otherwise. */
-const SLURM_DEFAULT_JOBS = 1000;
 
 export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('repro', argv, {
@@ -24,12 +20,12 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
   }, REPRO_USAGE);
   if (values.help) return (io.out.write(`${REPRO_USAGE}\n`), 0);
   const root = rootFrom(io.cwd, values.C);
-  const executor = values.executor ?? 'local';
-  if (executor !== 'local' && executor !== 'slurm') {
-    throw new GrokpipeError({ title: 'unknown executor', expected: '`--executor local` (this machine, the default) or `--executor slurm` (one sbatch job per instance)', found: `\`${executor}\`` });
+  const executor = values.executor ?? DEFAULT_EXECUTOR;
+  if (!isExecutorName(executor)) {
+    const choices = EXECUTOR_NAMES.map((n) => `\`--executor ${n}\` (${executorDescription(n)})`).join(' or ');
+    throw new GrokpipeError({ title: 'unknown executor', expected: choices, found: `\`${executor}\`` });
   }
-  // Under Slurm the queue, not this machine's cores, limits how many instances run at once.
-  const jobs = jobsOption(values.jobs) ?? (executor === 'slurm' ? SLURM_DEFAULT_JOBS : defaultJobs());
+  const jobs = jobsOption(values.jobs) ?? defaultSlots(executor);
   const reporter = createReporter(io.out, { verbose: values.verbose });
   const result = await repro(root, {
     targets: positionals,
@@ -40,7 +36,7 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     jobs,
     keepGoing: values['keep-going'],
     wait: values.wait,
-    executor: executor === 'slurm' ? (ws, n) => slurmExecutor({ root: ws.root, settings: slurmSettings(ws.project), timeoutMsOf: (s) => ws.plan.stages.get(s)?.timeoutMs }, n, (m) => reporter.warn(m)) : undefined,
+    executor,
     reporter,
     signal: io.signal,
     command: `grokpipe repro ${argv.join(' ')}`.trim(),

@@ -1,6 +1,6 @@
 /** The local executor: each instance is a child process on this machine, `slots` of them at a time. */
-import type { Executor, InstanceRun } from './executor.ts';
-import { runCommandStage, runModuleStage, type RunEvents, type RunResult } from './run-stage.ts';
+import type { Executor, InstanceRun, RunEvents, RunResult } from './executor.ts';
+import { runCommandStage, runModuleStage } from './run-stage.ts';
 
 export function localExecutor(root: string, slots: number): Executor {
   return {

@@ -10,31 +10,9 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Progress } from '../stage.ts';
 import { ENGINE_IS_TYPESCRIPT } from '../keys/typescript-modules.ts';
+import { stopReason, type RunEvents, type RunResult, type StopReason } from './executor.ts';
 import type { RunRequest, WorkerMessage } from './worker-protocol.ts';
-
-/**
- * What a running instance reports. The coordinator backs it with a StageOutput (stage-output.ts): raw
- * output is streamed to the instance's log file and only a bounded tail is kept in memory.
- */
-export interface RunEvents {
-  /** Raw bytes the stage wrote to stdout or stderr. */
-  output(stream: 'out' | 'err', data: Buffer): void;
-  /** One message or line of output (ctx.log of a module stage; a line of a remote job's log). */
-  log(line: string): void;
-  progress(p: Progress): void;
-  /** The last lines of output, for a failure message. */
-  tail(): string[];
-}
-
-/**
- * Why the engine stopped a running stage: the reason its AbortSignal was aborted with. Anything else
- * (a plain abort()) counts as an interruption.
- */
-export type StopReason = 'interrupted' | 'timeout';
-
-export type RunResult = { ok: true } | { ok: false; reason: string; detail: string[]; stopped?: StopReason };
 
 // worker.js beside the compiled engine (dist/), worker.ts beside the sources (src/, run through tsx).
 const WORKER = fileURLToPath(new URL(ENGINE_IS_TYPESCRIPT ? './worker.ts' : './worker.js', import.meta.url));
@@ -60,11 +38,6 @@ export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolea
   } catch {
     return false;
   }
-}
-
-export function stopReason(signal: AbortSignal): StopReason | undefined {
-  if (!signal.aborted) return undefined;
-  return signal.reason === 'timeout' ? 'timeout' : 'interrupted';
 }
 
 /**

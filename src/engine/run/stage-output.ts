@@ -5,7 +5,7 @@
  * ones, costs the engine a few kilobytes of memory and no per-line work.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { RunEvents } from './run-stage.ts';
+import type { RunEvents } from './executor.ts';
 import type { Progress } from '../stage.ts';
 
 /** Lines kept for a failure message. */

@@ -6,7 +6,6 @@
  * outputs, replace its folder atomically and record it in grokpipe.lock.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { cleanArtifactLeftovers, installInstance, instanceDir, manifestIsTrusted, readManifest, type Manifest } from '../store/artifacts.ts';
 import { assessAll, inputsComponent, type Assessment } from './assess.ts';
@@ -17,20 +16,20 @@ import type { Instance } from '../pipeline/plan.ts';
 import type { PreparedInstance } from '../keys/prepare.ts';
 import { silentReporter, type Outcome, type Reporter, type Summary } from '../ui/reporter.ts';
 import { acquireRunLock } from '../store/run-lock.ts';
-import { stopReason, type RunResult } from '../run/run-stage.ts';
+import { stopReason, type RunResult } from '../run/executor.ts';
 import { noteDoing } from '../crash-context.ts';
 import { formatDuration } from '../duration.ts';
 import { faultCode, faultSentence } from '../fs-faults.ts';
 import { openRunTmp } from '../store/run-tmp.ts';
 import { StageOutput } from '../run/stage-output.ts';
 import type { Executor } from '../run/executor.ts';
-import { localExecutor } from '../run/local-executor.ts';
+import { createExecutor, DEFAULT_EXECUTOR, defaultSlots, type ExecutorName } from '../run/executors.ts';
 import { closureChanges } from '../hashing/closure-drift.ts';
 import { watchOutside } from '../run/outside-writes.ts';
 import { moduleRunRequest } from '../run/run-request.ts';
 import { removeViews } from '../run/input-view.ts';
 import { collectOutputs, commandArgv, inputSpecs } from '../run/stage-io.ts';
-import { openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
+import { executorSettings, openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
 
 export interface ReproOptions extends OpenOptions {
   dryRun?: boolean;
@@ -41,10 +40,10 @@ export interface ReproOptions extends OpenOptions {
   wait?: boolean;
   reporter?: Reporter;
   /**
-   * How instances run; local child processes (`jobs` at a time) when absent. Called once, after the run
+   * Where instances run (run/executors.ts); local child processes when absent. Built once, after the run
    * lock is taken and only when something may run (not for --dry-run).
    */
-  executor?: (ws: Workspace, jobs: number) => Executor | Promise<Executor>;
+  executor?: ExecutorName;
   signal?: AbortSignal;
   /** The command line, recorded in the run lock for a second process's message. */
   command?: string;
@@ -94,15 +93,17 @@ class Pool {
   }
 }
 
+/** How many instances run at once on this machine unless -j says otherwise. */
 export function defaultJobs(): number {
-  return availableParallelism();
+  return defaultSlots(DEFAULT_EXECUTOR);
 }
 
 export async function repro(root: string, options: ReproOptions = {}): Promise<ReproResult> {
   const t0 = performance.now();
   const reporter = options.reporter ?? silentReporter;
   const ws = await openWorkspace(root, { ...options, readOnly: options.readOnly || options.dryRun });
-  const jobs = Math.max(1, options.jobs ?? defaultJobs());
+  const executorName = options.executor ?? DEFAULT_EXECUTOR;
+  const jobs = Math.max(1, options.jobs ?? defaultSlots(executorName));
 
   if (options.dryRun) {
     // A dry run writes nothing at all, not even the hash cache (a read-only checkout must work).
@@ -116,7 +117,7 @@ export async function repro(root: string, options: ReproOptions = {}): Promise<R
   try {
     // Another repro may have finished while we waited for the run lock: start from its lock file.
     ws.lock = readLock(root);
-    const executor = options.executor ? await options.executor(ws, jobs) : localExecutor(root, jobs);
+    const executor = await createExecutor(executorName, executorSettings(ws, jobs, (m) => reporter.warn(m)));
     try {
       return await execute(ws, options, reporter, executor, t0);
     } finally {

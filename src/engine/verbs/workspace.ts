@@ -8,6 +8,7 @@ import { ObjectStore } from '../store/object-store.ts';
 import { buildPlan, selectTargets, type Instance, type Plan } from '../pipeline/plan.ts';
 import { prepare, type Prepared } from '../keys/prepare.ts';
 import { loadProject, type Project } from '../pipeline/project.ts';
+import type { ExecutorSettings } from '../run/executors.ts';
 
 export interface OpenOptions {
   profile?: string;
@@ -43,4 +44,9 @@ export async function openWorkspace(root: string, options: OpenOptions = {}): Pr
   const cache = new FileHashCache(root, { persistent: options.hashCache !== false, readOnly: options.readOnly });
   const prepared = await prepare(plan, selected, cache);
   return { root, project, plan, selected, prepared, cache, store: new ObjectStore(root), lock };
+}
+
+/** What an executor is built from, out of this workspace: the repository, pipeline.yaml and each stage's timeout. */
+export function executorSettings(ws: Workspace, slots: number, warn: (message: string) => void): ExecutorSettings {
+  return { root: ws.root, slots, project: ws.project, timeoutMsOf: (stage) => ws.plan.stages.get(stage)?.timeoutMs, warn };
 }

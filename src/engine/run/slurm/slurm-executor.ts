@@ -14,8 +14,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Executor, ExecutorEvents, InstanceRun } from '../executor.ts';
-import type { RunResult } from '../run-stage.ts';
+import type { Executor, ExecutorEvents, InstanceRun, RunResult } from '../executor.ts';
 import { resourceArgs, slurmSettings, type SlurmSettings } from './slurm-config.ts';
 import type { SlurmJobMarker, SlurmJobSpec } from './slurm-job.ts';
 import { accountingStates, cancelJobs, NODE_FAILURE_STATES, parseJobId, queueStates, requireSlurmCommands, runProgram, TERMINAL_STATES, type JobState } from './slurm-queue.ts';

@@ -8,9 +8,9 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { Work } from '../executor.ts';
+import type { RunEvents, RunResult, Work } from '../executor.ts';
 import { writeFileAtomic } from '../../fs-atomic.ts';
-import { runCommandStage, runModuleStage, type RunEvents, type RunResult } from '../run-stage.ts';
+import { runCommandStage, runModuleStage } from '../run-stage.ts';
 import { StageOutput } from '../stage-output.ts';
 
 export interface SlurmJobSpec {
