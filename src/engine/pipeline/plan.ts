@@ -4,7 +4,7 @@
  * prepare.ts), before anything is written.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { join, normalize, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import type { Json } from '../../core/canonical-json.ts';
 import { DURATION_EXPECTED, parseDuration } from '../duration.ts';
@@ -14,8 +14,8 @@ import { firstInexactNumber } from '../exact-numbers.ts';
 import { interpolate, type Root } from './interpolate.ts';
 import { expandMatrix, instanceName, type MatrixPoint } from './matrix.ts';
 import { deepMerge, isPlainObject } from './profiles.ts';
-import type { Project, RawDep, RawStage } from './project.ts';
-import { checkDeclaredFiles, repoFilesNamedBy, resolveCode, resolveInstanceFiles, type RepoFile } from './repo-files.ts';
+import type { Project, RawDep, RawProfile, RawStage } from './project.ts';
+import { checkDeclaredFiles, escapesRepository, normalizeRelative, repoFilesNamedBy, resolveCode, resolveInstanceFiles, type RepoFile } from './repo-files.ts';
 import { matchSelector, parseSelector } from './selectors.ts';
 import { expandShards, type ShardRole } from './shards.ts';
 import type { FieldPath } from '../yaml-source.ts';
@@ -73,6 +73,16 @@ function applySets(vars: Record<string, Json>, sets: string[]): Record<string, J
   return out;
 }
 
+/** What every stage of one plan is resolved against: the project, the profile chosen and its vars. */
+interface PlanScope {
+  project: Project;
+  profile: string;
+  prof: RawProfile;
+  vars: Record<string, Json>;
+  stageNames: string[];
+  namedFiles: (arg: string) => readonly string[];
+}
+
 export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
   const { src, raw, root } = project;
   const profile = chooseProfile(project, options.profile);
@@ -86,108 +96,129 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
     }
   }
 
+  const scope: PlanScope = { project, profile, prof, vars, stageNames, namedFiles: repoFilesNamedBy(root) };
   const stages = new Map<string, StagePlan>();
   const instances: Instance[] = [];
   const byName = new Map<string, Instance>();
-  const rawDeps = new Map<string, Record<string, string | RawDep>>();
-  const namedFiles = repoFilesNamedBy(root);
   /** Stages a profile left out with `matrix: []`: no instances, and a fan-in on them selects none. */
   const leftOut = new Set<string>();
-
   for (const stageName of stageNames) {
-    const st: RawStage = raw.stages[stageName]!;
-    const over = prof.stages?.[stageName] ?? {};
-    const base: FieldPath = ['stages', stageName];
-    const overBase: FieldPath = ['profiles', profile, 'stages', stageName];
-    const module = st.uses ? checkRepoFile(project, st.uses, [...base, 'uses'], 'stage module') : null;
-    const code = resolveCode(project, stageName, st.code ?? [], vars).map((f, i) => checkRepoFile(project, f, [...base, 'code', i], 'code file'));
-    const declaredCode = new Set(code);
-    const plan: StagePlan = { name: stageName, kind: st.uses ? 'module' : 'cmd', module, code, compute: st.compute ?? null, outputs: (st.outputs ?? []).map(normalizeRelative), timeoutMs: stageTimeout(project, st, over, base, overBase), estimate: st.estimate ? checkRepoFile(project, st.estimate, [...base, 'estimate'], 'estimate module') : null, instances: [] };
-    stages.set(stageName, plan);
-
-    const matrixSource = over.matrix !== undefined ? overBase : base;
-    const matrixRaw = over.matrix !== undefined ? over.matrix : st.matrix;
-    const matrixAt = (sub: FieldPath) => [[...matrixSource, 'matrix', ...sub], [...matrixSource, 'matrix']];
-    const matrixResolved = matrixRaw === undefined ? undefined : interpolate(matrixRaw, { values: { vars }, src, paths: matrixAt, place: 'a matrix' });
-    const points = expandMatrix(matrixResolved, src, matrixAt);
-    if (points !== null && points.length === 0) leftOut.add(stageName);
-
-    const paramsRaw = deepMerge(st.params ?? {}, over.params);
-    const paramsAt = (sub: FieldPath) => [[...overBase, 'params', ...sub], [...base, 'params', ...sub], [...base, 'params'], base];
-    for (const point of points ?? [null]) {
-      const name = instanceName(stageName, point);
-      const values: Partial<Record<Root, Json>> = { vars };
-      if (point) values.matrix = point;
-      const params = interpolate(paramsRaw, { values, src, paths: paramsAt, place: 'params' });
-      if (!isPlainObject(params)) {
-        throw src.errorAt(paramsAt([]), { title: `params of stage \`${stageName}\` is not an object`, expected: 'an object of named values', found: describeValue(params) });
-      }
-      const files = st.files ? resolveInstanceFiles(project, stageName, st.files, { ...values, params }, name) : [];
-      let command: string[] | null = null;
-      if (st.cmd) {
-        const cmdValues = { ...values, params };
-        const resolved = interpolate(st.cmd, { values: cmdValues, deferred: new Set<Root>(['deps', 'out']), src, paths: (sub) => [[...base, 'cmd', ...sub]], place: 'a cmd' });
-        checkDeclaredFiles(project, stageName, name, st.cmd, resolved as Json[], { code: declaredCode, files }, namedFiles);
-        command = (resolved as Json[]).flatMap((a) => (Array.isArray(a) ? a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : [typeof a === 'string' ? a : JSON.stringify(a)]));
-      }
-      const inst: Instance = { name, stage: stageName, matrix: point, params, deps: [], command, files };
+    const planned = planStage(scope, stageName);
+    stages.set(stageName, planned.plan);
+    if (planned.leftOut) leftOut.add(stageName);
+    for (const inst of planned.instances) {
       instances.push(inst);
-      byName.set(name, inst);
-      plan.instances.push(name);
+      byName.set(inst.name, inst);
     }
-    rawDeps.set(stageName, st.deps ?? {});
   }
-
   // Dependencies are resolved once every stage's instances exist.
-  for (const inst of instances) {
-    const deps = rawDeps.get(inst.stage)!;
-    for (const [depName, spec] of Object.entries(deps)) {
-      const at = (sub: FieldPath) => [['stages', inst.stage, 'deps', depName, ...sub], ['stages', inst.stage, 'deps', depName]];
-      const fromRaw = typeof spec === 'string' ? spec : spec.from;
-      const values: Partial<Record<Root, Json>> = { vars, params: inst.params };
-      if (inst.matrix) values.matrix = inst.matrix;
-      const text = interpolate(fromRaw, { values, src, paths: typeof spec === 'string' ? at : (sub) => at(['from', ...sub]), place: 'a dependency' }) as string;
-      const sel = parseSelector(String(text));
-      if (typeof sel === 'string') {
-        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `malformed dependency selector in stage \`${inst.stage}\``, expected: sel, found: `\`${text}\`` });
-      }
-      const target = stages.get(sel.stage);
-      if (!target) {
-        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `dependency on unknown stage \`${sel.stage}\``, expected: `one of: ${stageNames.join(', ')}`, found: `\`${text}\``, field: `stages.${inst.stage}.deps.${depName}` });
-      }
-      if (leftOut.has(sel.stage) && sel.filter !== null && sel.filter !== 'all') {
-        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `dependency on stage \`${sel.stage}\`, which profile \`${profile}\` leaves out (matrix: [])`, expected: 'a whole-stage fan-in (`' + sel.stage + '`), which then selects no instance', found: `\`${text}\``, hint: `leave \`${inst.stage}\` out of this profile too, or give \`${sel.stage}\` a matrix` });
-      }
-      if (leftOut.has(sel.stage)) {
-        inst.deps.push({ name: depName, selector: String(text), files: null, single: false, instances: [] });
-        continue;
-      }
-      const candidates = target.instances.map((n) => byName.get(n)!);
-      const { matches, single, unknownAxes } = matchSelector(sel, candidates);
-      if (unknownAxes.length) {
-        const axes = [...new Set(candidates.flatMap((c) => Object.keys(c.matrix ?? {})))];
-        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), {
-          title: `dependency of \`${inst.name}\` names an axis stage \`${sel.stage}\` does not have`,
-          expected: axes.length ? `axes among: ${axes.join(', ')}` : `no axes (stage \`${sel.stage}\` has no matrix)`,
-          found: `\`${unknownAxes.join('`, `')}\` in \`${text}\``,
-        });
-      }
-      if (matches.length === 0 || (single && matches.length !== 1)) {
-        throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), {
-          title: `dependency on a missing instance: \`${text}\` matches no instance of stage \`${sel.stage}\``,
-          field: `stages.${inst.stage}.deps.${depName}`,
-          expected: `one of: ${truncateList(target.instances)}`,
-          found: `\`${text}\` (for \`${inst.name}\`)`,
-          hint: 'check the matrix values of both stages under this profile',
-        });
-      }
-      const files = typeof spec === 'string' || !spec.files ? null : [...new Set(spec.files.map(normalizeRelative))].sort();
-      inst.deps.push({ name: depName, selector: String(text), files, single, instances: matches.map((m) => m.name) });
-    }
-  }
+  for (const inst of instances) resolveDeps(scope, inst, { stages, byName, leftOut });
 
-  // Sharded stages: each instance becomes its shards plus a merge under its own name (shards.ts). The
-  // shards are not in their stage's instance list, so selectors downstream see the merges only.
+  const ordered = topologicalOrder(project, withShards(project, instances, byName), byName);
+  checkOsLimits(src, ordered);
+  return { root, profile, stages, instances: ordered, byName, project };
+}
+
+/** One stage under the profile: its plan and its instances (one per matrix point), params and command resolved. */
+function planStage(scope: PlanScope, stageName: string): { plan: StagePlan; instances: Instance[]; leftOut: boolean } {
+  const { project, profile, prof, vars, namedFiles } = scope;
+  const { src } = project;
+  const st: RawStage = project.raw.stages[stageName]!;
+  const over = prof.stages?.[stageName] ?? {};
+  const base: FieldPath = ['stages', stageName];
+  const overBase: FieldPath = ['profiles', profile, 'stages', stageName];
+  const module = st.uses ? checkRepoFile(project, st.uses, [...base, 'uses'], 'stage module') : null;
+  const code = resolveCode(project, stageName, st.code ?? [], vars).map((f, i) => checkRepoFile(project, f, [...base, 'code', i], 'code file'));
+  const declaredCode = new Set(code);
+  const plan: StagePlan = { name: stageName, kind: st.uses ? 'module' : 'cmd', module, code, compute: st.compute ?? null, outputs: (st.outputs ?? []).map(normalizeRelative), timeoutMs: stageTimeout(project, st, over, base, overBase), estimate: st.estimate ? checkRepoFile(project, st.estimate, [...base, 'estimate'], 'estimate module') : null, instances: [] };
+
+  const matrixSource = over.matrix !== undefined ? overBase : base;
+  const matrixRaw = over.matrix !== undefined ? over.matrix : st.matrix;
+  const matrixAt = (sub: FieldPath) => [[...matrixSource, 'matrix', ...sub], [...matrixSource, 'matrix']];
+  const matrixResolved = matrixRaw === undefined ? undefined : interpolate(matrixRaw, { values: { vars }, src, paths: matrixAt, place: 'a matrix' });
+  const points = expandMatrix(matrixResolved, src, matrixAt);
+
+  const paramsRaw = deepMerge(st.params ?? {}, over.params);
+  const paramsAt = (sub: FieldPath) => [[...overBase, 'params', ...sub], [...base, 'params', ...sub], [...base, 'params'], base];
+  const instances: Instance[] = [];
+  for (const point of points ?? [null]) {
+    const name = instanceName(stageName, point);
+    const values: Partial<Record<Root, Json>> = { vars };
+    if (point) values.matrix = point;
+    const params = interpolate(paramsRaw, { values, src, paths: paramsAt, place: 'params' });
+    if (!isPlainObject(params)) {
+      throw src.errorAt(paramsAt([]), { title: `params of stage \`${stageName}\` is not an object`, expected: 'an object of named values', found: describeValue(params) });
+    }
+    const files = st.files ? resolveInstanceFiles(project, stageName, st.files, { ...values, params }, name) : [];
+    let command: string[] | null = null;
+    if (st.cmd) {
+      const cmdValues = { ...values, params };
+      const resolved = interpolate(st.cmd, { values: cmdValues, deferred: new Set<Root>(['deps', 'out']), src, paths: (sub) => [[...base, 'cmd', ...sub]], place: 'a cmd' });
+      checkDeclaredFiles(project, stageName, name, st.cmd, resolved as Json[], { code: declaredCode, files }, namedFiles);
+      command = (resolved as Json[]).flatMap((a) => (Array.isArray(a) ? a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : [typeof a === 'string' ? a : JSON.stringify(a)]));
+    }
+    instances.push({ name, stage: stageName, matrix: point, params, deps: [], command, files });
+    plan.instances.push(name);
+  }
+  return { plan, instances, leftOut: points !== null && points.length === 0 };
+}
+
+/** The instance's `deps:`, each selector resolved to the upstream instances it names (in plan order). */
+function resolveDeps(scope: PlanScope, inst: Instance, known: { stages: Map<string, StagePlan>; byName: Map<string, Instance>; leftOut: Set<string> }): void {
+  const { project, profile, vars, stageNames } = scope;
+  const { src } = project;
+  const deps: Record<string, string | RawDep> = project.raw.stages[inst.stage]!.deps ?? {};
+  for (const [depName, spec] of Object.entries(deps)) {
+    const at = (sub: FieldPath) => [['stages', inst.stage, 'deps', depName, ...sub], ['stages', inst.stage, 'deps', depName]];
+    const fromRaw = typeof spec === 'string' ? spec : spec.from;
+    const values: Partial<Record<Root, Json>> = { vars, params: inst.params };
+    if (inst.matrix) values.matrix = inst.matrix;
+    const text = interpolate(fromRaw, { values, src, paths: typeof spec === 'string' ? at : (sub) => at(['from', ...sub]), place: 'a dependency' }) as string;
+    const sel = parseSelector(String(text));
+    if (typeof sel === 'string') {
+      throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `malformed dependency selector in stage \`${inst.stage}\``, expected: sel, found: `\`${text}\`` });
+    }
+    const target = known.stages.get(sel.stage);
+    if (!target) {
+      throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `dependency on unknown stage \`${sel.stage}\``, expected: `one of: ${stageNames.join(', ')}`, found: `\`${text}\``, field: `stages.${inst.stage}.deps.${depName}` });
+    }
+    if (known.leftOut.has(sel.stage) && sel.filter !== null && sel.filter !== 'all') {
+      throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), { title: `dependency on stage \`${sel.stage}\`, which profile \`${profile}\` leaves out (matrix: [])`, expected: 'a whole-stage fan-in (`' + sel.stage + '`), which then selects no instance', found: `\`${text}\``, hint: `leave \`${inst.stage}\` out of this profile too, or give \`${sel.stage}\` a matrix` });
+    }
+    if (known.leftOut.has(sel.stage)) {
+      inst.deps.push({ name: depName, selector: String(text), files: null, single: false, instances: [] });
+      continue;
+    }
+    const candidates = target.instances.map((n) => known.byName.get(n)!);
+    const { matches, single, unknownAxes } = matchSelector(sel, candidates);
+    if (unknownAxes.length) {
+      const axes = [...new Set(candidates.flatMap((c) => Object.keys(c.matrix ?? {})))];
+      throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), {
+        title: `dependency of \`${inst.name}\` names an axis stage \`${sel.stage}\` does not have`,
+        expected: axes.length ? `axes among: ${axes.join(', ')}` : `no axes (stage \`${sel.stage}\` has no matrix)`,
+        found: `\`${unknownAxes.join('`, `')}\` in \`${text}\``,
+      });
+    }
+    if (matches.length === 0 || (single && matches.length !== 1)) {
+      throw src.errorAt(at(typeof spec === 'string' ? [] : ['from']), {
+        title: `dependency on a missing instance: \`${text}\` matches no instance of stage \`${sel.stage}\``,
+        field: `stages.${inst.stage}.deps.${depName}`,
+        expected: `one of: ${truncateList(target.instances)}`,
+        found: `\`${text}\` (for \`${inst.name}\`)`,
+        hint: 'check the matrix values of both stages under this profile',
+      });
+    }
+    const files = typeof spec === 'string' || !spec.files ? null : [...new Set(spec.files.map(normalizeRelative))].sort();
+    inst.deps.push({ name: depName, selector: String(text), files, single, instances: matches.map((m) => m.name) });
+  }
+}
+
+/**
+ * Sharded stages: each instance becomes its shards plus a merge under its own name (shards.ts). The
+ * shards are not in their stage's instance list, so selectors downstream see the merges only.
+ */
+function withShards(project: Project, instances: Instance[], byName: Map<string, Instance>): Instance[] {
+  const { src, raw } = project;
   const expanded: Instance[] = [];
   for (const inst of instances) {
     const spec = raw.stages[inst.stage]!.shard;
@@ -202,10 +233,7 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
     }
     expanded.push(inst);
   }
-
-  const ordered = topologicalOrder(project, expanded, byName);
-  checkOsLimits(src, ordered);
-  return { root, profile, stages, instances: ordered, byName, project };
+  return expanded;
 }
 
 /** The stage's `timeout:` (a profile's override first) in milliseconds; a malformed one is located. */
@@ -222,13 +250,9 @@ function truncateList(names: string[], n = 6): string {
   return names.length <= n ? names.join(', ') : `${names.slice(0, n).join(', ')}, … (${names.length} in all)`;
 }
 
-export function normalizeRelative(p: string): string {
-  return normalize(p).replace(/^\.\//, '');
-}
-
 function checkRepoFile(project: Project, rel: string, path: FieldPath, what: string): string {
   const norm = normalizeRelative(rel);
-  if (norm.startsWith('/') || norm === '..' || norm.startsWith('../')) {
+  if (escapesRepository(norm)) {
     throw project.src.errorAt(path, { title: `${what} path escapes the repository`, expected: 'a path relative to the folder holding pipeline.yaml, inside it', found: `\`${rel}\`` });
   }
   const abs = join(project.root, norm);

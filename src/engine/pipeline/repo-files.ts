@@ -35,11 +35,13 @@ export interface RepoFile {
 /** Folders the engine owns: a stage's outputs are read through `deps:`, never as repository files. */
 const ENGINE_OWNED = ['artifacts/', '.grokpipe/'];
 
-function normalizeRelative(p: string): string {
+/** A relative path as written (`./a//b/../c`), normalised (`a/c`). */
+export function normalizeRelative(p: string): string {
   return normalize(p).replace(/^\.\//, '');
 }
 
-function escapes(norm: string): boolean {
+/** Whether a normalised path leads out of the repository (absolute, or up past its root). */
+export function escapesRepository(norm: string): boolean {
   return norm.startsWith('/') || norm === '..' || norm.startsWith('../');
 }
 
@@ -79,7 +81,7 @@ export function resolveInstanceFiles(project: Project, stage: string, raw: strin
     const texts = typeof v === 'string' && v !== '' ? [v] : flatStrings(project, stage, 'files', raw, [v], entry);
     for (const text of texts) {
       const path = NEEDS_NORMALIZING.test(text) ? normalizeRelative(text) : text;
-      if (escapes(path) || ENGINE_OWNED.some((d) => path.startsWith(d))) throw misplacedFile(project, stage, instance, entry, text, path);
+      if (escapesRepository(path) || ENGINE_OWNED.some((d) => path.startsWith(d))) throw misplacedFile(project, stage, instance, entry, text, path);
       if (!out.some((f) => f.path === path)) out.push({ path, entry });
     }
   }
@@ -92,7 +94,7 @@ const NEEDS_NORMALIZING = /(^|\/)\.{1,2}(\/|$)|\/\/|^\//;
 function misplacedFile(project: Project, stage: string, instance: string, entry: number, text: string, path: string) {
   const at: FieldPath = ['stages', stage, 'files', entry];
   const written = showExpressions(project.raw.stages[stage]?.files?.[entry] ?? text);
-  if (escapes(path)) {
+  if (escapesRepository(path)) {
     return project.src.errorAt(at, { title: `input file of \`${instance}\` escapes the repository`, expected: 'a path relative to the folder holding pipeline.yaml, inside it', found: `\`${text}\` (from \`${written}\`)` });
   }
   return project.src.errorAt(at, {
@@ -161,10 +163,10 @@ export function checkDeclaredFiles(
 function repoRelative(root: string, p: string): string | null {
   if (isAbsolute(p)) {
     const rel = relative(root, p).split(sep).join('/');
-    return rel === '' || escapes(rel) ? null : rel;
+    return rel === '' || escapesRepository(rel) ? null : rel;
   }
   const norm = normalizeRelative(p);
-  return escapes(norm) || norm === '.' ? null : norm;
+  return escapesRepository(norm) || norm === '.' ? null : norm;
 }
 
 /**
