@@ -21,7 +21,8 @@ const SUPERVISOR = fileURLToPath(new URL('./group-supervisor.mjs', import.meta.u
 const GRACE_MS = 5000;
 let tsxLoader: string | null = null;
 
-function tsxLoaderUrl(): string {
+/** The tsx loader, for `node --import` in a process that runs TypeScript (a worker, a Slurm job). */
+export function tsxLoaderUrl(): string {
   if (!tsxLoader) {
     const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
     tsxLoader = pathToFileURL(join(dirname(pkg), 'dist', 'loader.mjs')).href;
