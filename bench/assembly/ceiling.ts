@@ -15,6 +15,9 @@ function pair<T>(prod: v128, c: v128): v128 {
   return v128.mul<T>(prod, c);
 }
 
+// chains6 and chains7 repeat each other line for line on purpose (a deliberate mirror): every chain must be
+// a v128 local of its own, which the engine keeps in a register; one loop over an array of chains would
+// keep them in memory and measure loads and stores instead of the arithmetic units.
 function chains6<T>(iterations: i32, c: T): f64 {
   const cv = v128.splat<T>(c);
   let p0 = v128.splat<T>(<T>1e-7), p1 = v128.splat<T>(<T>2e-7), p2 = v128.splat<T>(<T>3e-7);

@@ -1,15 +1,9 @@
 /** Messages between the engine and a stage's child process (JSON over the IPC channel). */
 import type { Json } from '../../core/canonical-json.ts';
-import type { MatrixValue, Progress, ShardPhase } from '../stage.ts';
+import type { InputRef, MatrixValue, Progress, ShardPhase } from '../stage.ts';
 
-export interface InputSpec {
-  instance: string;
-  stage: string;
-  dir: string;
-  files: string[];
-  matrix: Record<string, MatrixValue>;
-  params: Record<string, Json>;
-}
+/** An upstream's InputRef (stage.ts) as it crosses the channel: its data, without the methods the worker adds. */
+export type InputSpec = Pick<InputRef, 'instance' | 'stage' | 'dir' | 'files' | 'matrix'> & { params: Record<string, Json> };
 
 export interface RunRequest {
   type: 'run';
