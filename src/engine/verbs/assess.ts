@@ -4,11 +4,12 @@
  * (an upstream must run first, so its key is not known yet). With `why`, each changed key component
  * against the last recorded build (lock file, then manifest), old beside new.
  */
-import { manifestIsTrusted, readManifest, type Manifest } from '../store/artifacts.ts';
+import { readManifest, type Manifest } from '../store/artifacts.ts';
 import { ABSENT, diffComponents, type Change } from '../keys/component-diff.ts';
 import type { FileHashCache } from '../hashing/file-hash-cache.ts';
-import { inputKey, keyOf, type KeyComponents } from '../keys/instance-key.ts';
-import { lockedWithKey, type LockFile } from '../store/lock-file.ts';
+import type { KeyComponents } from '../keys/instance-key.ts';
+import type { LockFile } from '../store/lock-file.ts';
+import { decide } from './decide.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { Instance } from '../pipeline/plan.ts';
 import type { Prepared, PreparedInstance } from '../keys/prepare.ts';
@@ -31,25 +32,6 @@ export interface Assessment {
   baseline: string | null;
 }
 
-/** Builds the inputs component from upstream outputs; returns an error string for a missing file. */
-export function inputsComponent(inst: Instance, outputsOf: (name: string) => Record<string, string>): Record<string, string> | string {
-  const inputs: Record<string, string> = {};
-  for (const dep of inst.deps) {
-    for (const up of dep.instances) {
-      const outs = outputsOf(up);
-      const files = dep.files ?? Object.keys(outs).sort();
-      for (const f of files) {
-        const sha = outs[f];
-        if (sha === undefined) {
-          return `dependency \`${dep.name}\` declares file \`${f}\` of \`${up}\`, which \`${up}\` does not produce (it produced: ${Object.keys(outs).join(', ') || 'nothing'})`;
-        }
-        inputs[inputKey(dep.name, up, f)] = sha;
-      }
-    }
-  }
-  return inputs;
-}
-
 export function baselineFor(p: PreparedInstance, profile: string, lock: LockFile, store: ObjectStore, manifest: Manifest | null): { label: string; components: KeyComponents } | null {
   const entry = lock.profiles[profile]?.[p.instance.name];
   if (entry) {
@@ -67,54 +49,31 @@ export function assessAll(prepared: Prepared, instances: Instance[], ctx: { lock
   const out: Assessment[] = [];
   for (const inst of instances) {
     const p = prepared.byName.get(inst.name)!;
-    const manifest = readManifest(plan.root, inst.name);
     const waitingOn = inst.deps.flatMap((d) => d.instances).filter((u) => {
       const a = byName.get(u);
       return !a || a.state === 'stale' || a.state === 'waiting';
     });
     const a: Assessment = { instance: inst.name, state: 'stale', key: null, components: null, outputs: null, reasons: [], changes: [], baseline: null };
-    let inputs: Record<string, string> | null = null;
-    if (waitingOn.length) {
+    const d = waitingOn.length ? null : decide(p, (u) => byName.get(u)!.outputs!, { root: plan.root, profile: plan.profile, lock: ctx.lock, store: ctx.store, cache: ctx.cache, force: ctx.force });
+    if (!d) {
       a.state = 'waiting';
       a.reasons.push(`waits for ${waitingOn.length === 1 ? waitingOn[0] : `${waitingOn[0]} and ${waitingOn.length - 1} more`} to run; its key depends on their outputs`);
+    } else if (d.action === 'invalid') {
+      a.reasons.push(d.reason);
     } else {
-      const r = inputsComponent(inst, (u) => byName.get(u)!.outputs!);
-      if (typeof r === 'string') {
-        a.reasons.push(r);
-      } else {
-        inputs = r;
-        const components: KeyComponents = { ...p.fixed, inputs };
-        a.components = components;
-        a.key = keyOf(components);
-        if (ctx.force) {
-          a.reasons.push('--force');
-        } else if (manifestIsTrusted(plan.root, manifest, a.key, ctx.cache, { record: ctx.store.readRecord(a.key), locked: lockedWithKey(ctx.lock, inst.name, a.key) })) {
-          a.state = 'up-to-date';
-          a.outputs = manifest!.outputs;
-        } else {
-          const rec = ctx.store.readRecord(a.key);
-          if (rec) {
-            a.state = 'restorable';
-            a.outputs = rec.outputs;
-            a.reasons.push(manifest && manifest.key === a.key ? 'its folder was modified or is incomplete; the store has its outputs' : 'the store has outputs for its key (an earlier build); restores without running');
-          } else if (manifest && manifest.key === a.key) {
-            a.reasons.push('its folder was modified (or its manifest is vouched for by neither a run record nor grokpipe.lock) and the store has no copy');
-          }
-        }
-      }
+      a.key = d.key;
+      a.components = d.components;
+      if (d.action === 'up-to-date') (a.state = 'up-to-date'), (a.outputs = d.outputs);
+      else if (d.action === 'restorable') (a.state = 'restorable'), (a.outputs = d.record.outputs), a.reasons.push(d.reason);
+      else a.reasons.push(d.reason);
     }
-    if (a.state !== 'up-to-date') {
-      const locked = ctx.lock.profiles[plan.profile]?.[inst.name];
-      const base = ctx.why ? baselineFor(p, plan.profile, ctx.lock, ctx.store, manifest) : null;
+    if (a.state !== 'up-to-date' && ctx.why) {
+      const base = baselineFor(p, plan.profile, ctx.lock, ctx.store, readManifest(plan.root, inst.name));
       if (base) {
         a.baseline = base.label;
-        a.changes = diffComponents(base.components, inputs ? { ...p.fixed, inputs } : p.fixed);
-      }
-      if (a.state === 'stale' && a.reasons.length === 0) {
-        if (manifest) a.reasons.push('its key changed');
-        else if (locked && a.key === locked.key) a.reasons.push('grokpipe.lock has this key, but there is no local copy of its outputs (a fresh clone?)');
-        else if (locked) a.reasons.push(`its key differs from grokpipe.lock (key ${locked.key.slice(0, 12)})${ctx.why && !base ? ', and no local run record holds the old components' : ''}`);
-        else a.reasons.push(`never built under profile ${plan.profile}`);
+        a.changes = diffComponents(base.components, a.components ?? p.fixed);
+      } else if (d?.action === 'run' && d.keyDiffersFromLock) {
+        a.reasons[0] += ', and no local run record holds the old components';
       }
     }
     byName.set(inst.name, a);

@@ -8,24 +8,19 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { instanceDir, isIntact, MANIFEST } from '../store/artifacts.ts';
 import type { FileHashCache } from '../hashing/file-hash-cache.ts';
-import { listFiles } from '../fs-atomic.ts';
-import { inputsComponent } from './assess.ts';
+import { listFiles, uniqueSuffix } from '../fs-atomic.ts';
 import { diffComponents } from '../keys/component-diff.ts';
 import { GrokpipeError } from '../errors.ts';
-import { keyOf, type KeyComponents } from '../keys/instance-key.ts';
 import type { Instance } from '../pipeline/plan.ts';
-import type { Reporter } from '../ui/reporter.ts';
-import { silentReporter } from '../ui/reporter.ts';
+import { silentReporter, type Reporter } from '../ui/reporter.ts';
 import { acquireRunLock } from '../store/run-lock.ts';
-import { StageOutput } from '../run/stage-output.ts';
-import { runCommandStage, runModuleStage } from '../run/run-stage.ts';
-import type { RunResult } from '../run/executor.ts';
-import { moduleRunRequest } from '../run/run-request.ts';
+import { createExecutor, DEFAULT_EXECUTOR, type ExecutorName } from '../run/executors.ts';
+import { Pool } from '../run/pool.ts';
+import { runOneInstance } from '../run/run-instance.ts';
+import { collectOutputs } from '../run/stage-io.ts';
 import { sha256 } from '../sha256.ts';
-import { removeViews } from '../run/input-view.ts';
-import { collectOutputs, commandArgv, inputSpecs } from '../run/stage-io.ts';
-import { openWorkspace, type OpenOptions } from './workspace.ts';
-import { uniqueSuffix } from '../fs-atomic.ts';
+import { decide, differingFiles } from './decide.ts';
+import { executorSettings, openWorkspace, type OpenOptions } from './workspace.ts';
 
 export interface LockCheck {
   instance: string;
@@ -43,6 +38,8 @@ export interface VerifyLockOptions extends OpenOptions {
   jobs?: number;
   reporter?: Reporter;
   signal?: AbortSignal;
+  /** Where instances are rebuilt (run/executors.ts); local child processes when absent. */
+  executor?: ExecutorName;
 }
 
 /**
@@ -81,6 +78,22 @@ export function checkArtifactsAgainstLock(root: string, section: Record<string, 
   return checks;
 }
 
+/** The locked instances to rebuild: those named, a deterministic sample (the names that hash lowest), or all. */
+function chooseInstances(profile: string, byName: Map<string, Instance>, section: Record<string, unknown>, locked: Instance[], options: VerifyLockOptions): Instance[] {
+  if (options.instances?.length) {
+    return options.instances.map((n) => {
+      const inst = byName.get(n);
+      if (!inst || !section[n]) throw new GrokpipeError({ title: `\`${n}\` is not in grokpipe.lock for profile ${profile}`, expected: `one of: ${locked.slice(0, 6).map((i) => i.name).join(', ')}${locked.length > 6 ? ', …' : ''}`, found: `\`${n}\`` });
+      return inst;
+    });
+  }
+  if (options.sample !== undefined) {
+    const picked = new Set([...locked].sort((a, b) => (sha256(a.name) < sha256(b.name) ? -1 : 1)).slice(0, options.sample).map((i) => i.name));
+    return locked.filter((i) => picked.has(i.name));
+  }
+  return locked;
+}
+
 export async function verifyLock(root: string, options: VerifyLockOptions = {}): Promise<{ profile: string; checks: LockCheck[]; artifacts: LockCheck[] }> {
   const ws = await openWorkspace(root, { profile: options.profile, set: options.set });
   const { plan, prepared, store, lock } = ws;
@@ -89,19 +102,7 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
   if (locked.length === 0) {
     throw new GrokpipeError({ title: `grokpipe.lock has no instances for profile ${plan.profile}`, file: 'grokpipe.lock', expected: `a lock written by grokpipe repro --profile ${plan.profile}`, found: 'no entries', hint: `run grokpipe repro --profile ${plan.profile} and commit grokpipe.lock` });
   }
-  let chosen: Instance[];
-  if (options.instances?.length) {
-    chosen = options.instances.map((n) => {
-      const inst = plan.byName.get(n);
-      if (!inst || !section[n]) throw new GrokpipeError({ title: `\`${n}\` is not in grokpipe.lock for profile ${plan.profile}`, expected: `one of: ${locked.slice(0, 6).map((i) => i.name).join(', ')}${locked.length > 6 ? ', …' : ''}`, found: `\`${n}\`` });
-      return inst;
-    });
-  } else if (options.sample !== undefined) {
-    const picked = new Set([...locked].sort((a, b) => (sha256(a.name) < sha256(b.name) ? -1 : 1)).slice(0, options.sample).map((i) => i.name));
-    chosen = locked.filter((i) => picked.has(i.name));
-  } else {
-    chosen = locked;
-  }
+  const chosen = chooseInstances(plan.profile, plan.byName, section, locked, options);
 
   const runLock = await acquireRunLock(root, { command: 'grokpipe verify --lock', signal: options.signal, onStale: (why) => (options.reporter ?? silentReporter).warn(why) });
   const scratch = join(root, '.grokpipe', `verify-${uniqueSuffix()}`);
@@ -126,51 +127,40 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
       }
       return null;
     };
-    const checks: LockCheck[] = [];
     const jobs = Math.max(1, options.jobs ?? 1);
-    const queue = [...chosen];
-    reporter.begin({ profile: plan.profile, total: chosen.length, jobs });
-    const worker = async () => {
-      for (let inst = queue.shift(); inst; inst = queue.shift()) checks.push(await checkOne(inst));
+    const executor = await createExecutor(options.executor ?? DEFAULT_EXECUTOR, executorSettings(ws, jobs, (m) => reporter.warn(m)));
+    const pool = new Pool(executor.slots);
+    reporter.begin({ profile: plan.profile, total: chosen.length, jobs: executor.slots, executor: executor.name });
+    const checkOne = async (inst: Instance, priority: number): Promise<LockCheck> => {
+      const release = await pool.acquire(priority);
+      try {
+        return await rebuildAndCompare(inst);
+      } finally {
+        release();
+      }
     };
-    const checkOne = async (inst: Instance): Promise<LockCheck> => {
+    const rebuildAndCompare = async (inst: Instance): Promise<LockCheck> => {
       const name = inst.name;
       const entry = section[name]!;
       const p = prepared.byName.get(name)!;
       const missingUp = inst.deps.flatMap((d) => d.instances).find((u) => !section[u]);
       if (missingUp) return { instance: name, status: 'FAIL', note: `its upstream ${missingUp} is not in the lock`, diffs: [] };
-      const inputs = inputsComponent(inst, (u) => section[u]!.outputs);
-      if (typeof inputs === 'string') return { instance: name, status: 'FAIL', note: inputs, diffs: [] };
-      const components: KeyComponents = { ...p.fixed, inputs };
-      const key = keyOf(components);
-      if (key !== entry.key) {
+      // verify --lock always rebuilds: the decision gives the key from the lock's upstream outputs.
+      const d = decide(p, (u) => section[u]!.outputs, { root, profile: plan.profile, lock, store, cache: ws.cache, force: true });
+      if (d.action === 'invalid') return { instance: name, status: 'FAIL', note: d.reason, diffs: [] };
+      if (d.key !== entry.key) {
         const rec = store.readRecord(entry.key);
-        const changes = rec ? diffComponents(rec.components, components).map((c) => `${c.component} ${c.what}: ${c.old} -> ${c.new}`) : [];
-        return { instance: name, status: 'FAIL', note: `the lock is out of date for ${name}: its key is now ${key.slice(0, 12)}, the lock has ${entry.key.slice(0, 12)}${changes.length ? ` (${changes.slice(0, 3).join('; ')})` : ''}; run grokpipe repro first`, diffs: [] };
+        const changes = rec ? diffComponents(rec.components, d.components).map((c) => `${c.component} ${c.what}: ${c.old} -> ${c.new}`) : [];
+        return { instance: name, status: 'FAIL', note: `the lock is out of date for ${name}: its key is now ${d.key.slice(0, 12)}, the lock has ${entry.key.slice(0, 12)}${changes.length ? ` (${changes.slice(0, 3).join('; ')})` : ''}; run grokpipe repro first`, diffs: [] };
       }
       const dirs = new Map<string, string>();
-      for (const u of inst.deps.flatMap((d) => d.instances)) {
-        const d = materialize(u);
-        if (!d) return { instance: name, status: 'FAIL', note: `cannot get the locked outputs of ${u}: neither the store nor artifacts/${u} holds them (run grokpipe repro)`, diffs: [] };
-        dirs.set(u, d);
+      for (const u of inst.deps.flatMap((dep) => dep.instances)) {
+        const dir = materialize(u);
+        if (!dir) return { instance: name, status: 'FAIL', note: `cannot get the locked outputs of ${u}: neither the store nor artifacts/${u} holds them (run grokpipe repro)`, diffs: [] };
+        dirs.set(u, dir);
       }
-      const views = mkdtempSync(join(scratch, 'views-'));
-      const specs = inputSpecs(prepared, inst, (u) => dirs.get(u)!, (u) => section[u]!.outputs, views);
       const outDir = mkdtempSync(join(scratch, 'out-'));
-      const start = performance.now();
-      reporter.start(name, 'run');
-      const output = new StageOutput(null, reporter.wantsLog !== false ? (l) => reporter.log(name, l) : null);
-      const events = output.events((pr) => reporter.progress(name, pr));
-      let result: RunResult;
-      if (p.stage.kind === 'module') {
-        result = await runModuleStage(moduleRunRequest(root, p, specs, outDir), root, events, abort);
-      } else {
-        const argv = commandArgv(inst.command!, specs, outDir);
-        result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await runCommandStage(argv, root, events, abort);
-      }
-      const ms = performance.now() - start;
-      output.close();
-      removeViews(views);
+      const { result, ms } = await runOneInstance({ root, executor, prepared, p, outDir, scratch, reporter, signal: abort, logFile: null, inputDir: (u) => dirs.get(u)!, inputOutputs: (u) => section[u]!.outputs });
       if (!result.ok) {
         const c: LockCheck = { instance: name, status: 'FAIL', note: `the rebuild failed: ${result.reason}`, diffs: [], ms };
         reporter.finish(name, { status: 'failed', ms, reason: c.note });
@@ -179,15 +169,17 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
       const got = collectOutputs(outDir, p);
       rmSync(outDir, { recursive: true, force: true });
       if (typeof got === 'string') return { instance: name, status: 'FAIL', note: got, diffs: [], ms };
-      const files = [...new Set([...Object.keys(entry.outputs), ...Object.keys(got)])].sort();
-      const diffs = files.filter((f) => entry.outputs[f] !== got[f]).map((f) => ({ file: f, locked: entry.outputs[f] ?? '(absent)', rebuilt: got[f] ?? '(absent)' }));
+      const diffs = differingFiles(entry.outputs, got).map((f) => ({ file: f, locked: entry.outputs[f] ?? '(absent)', rebuilt: got[f] ?? '(absent)' }));
       const c: LockCheck = { instance: name, status: diffs.length ? 'FAIL' : 'PASS', diffs, ms, note: diffs.length ? `${diffs.length} output${diffs.length === 1 ? ' differs' : 's differ'} from the lock` : undefined };
       reporter.finish(name, diffs.length ? { status: 'failed', ms, reason: c.note } : { status: 'ran', ms });
       return c;
     };
-    await Promise.all(Array.from({ length: Math.min(jobs, chosen.length) }, worker));
-    const order = new Map(chosen.map((c, i) => [c.name, i]));
-    checks.sort((a, b) => order.get(a.instance)! - order.get(b.instance)!);
+    let checks: LockCheck[];
+    try {
+      checks = await Promise.all(chosen.map((inst, i) => checkOne(inst, i)));
+    } finally {
+      await executor.close();
+    }
     const artifacts = checkArtifactsAgainstLock(root, section, locked.map((i) => i.name), ws.cache);
     return { profile: plan.profile, checks, artifacts };
   } finally {
