@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { DURATION_EXPECTED, parseDuration } from '../engine/duration.ts';
+import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import { GrokpipeError } from '../engine/errors.ts';
 import { instanceDurations, type DurationSource } from '../engine/verbs/instance-durations.ts';
 import { formatDuration } from '../engine/ui/progress.ts';
@@ -14,7 +15,7 @@ import { openWorkspace } from '../engine/verbs/workspace.ts';
 import type { CliIo } from './io.ts';
 import { parse, rootFrom } from './options.ts';
 
-export const PLAN_USAGE = 'grokpipe plan [targets...] [--profile P] [--cores N[,N...]]... [--overhead 500ms] [-C dir]';
+export const PLAN_USAGE = 'grokpipe plan [targets...] [--profile P] [--cores N[,N...]]... [--overhead 500ms] [--json] [-C dir]';
 
 /**
  * Added to each instance not measured: starting its process (tsx) takes about 0.3-0.5 s here
@@ -43,7 +44,9 @@ function how(d: DurationSource): string {
 }
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('plan', argv, { cores: { type: 'string', multiple: true, short: 'n' }, overhead: { type: 'string' } }, PLAN_USAGE);
+  // -n was the cores here once; everywhere else (repro, gc, make, Snakemake) it is a dry run.
+  if (argv.some((a) => a === '-n' || /^-n\d/.test(a))) throw new GrokpipeError({ title: '`-n` is not an option of `grokpipe plan`', expected: '-c N or --cores N for the numbers of workers (as Snakemake spells it); -n means --dry-run in repro and gc', found: argv.join(' '), hint: 'grokpipe plan --cores 2,16,64' });
+  const { values, positionals } = parse('plan', argv, { cores: { type: 'string', multiple: true, short: 'c' }, overhead: { type: 'string' }, json: { type: 'boolean' } }, PLAN_USAGE);
   if (values.help) return (io.out.write(`${PLAN_USAGE}\n`), 0);
   const cores = coresOption(values.cores);
   const overhead = parseDuration(values.overhead ?? DEFAULT_OVERHEAD);
@@ -57,18 +60,23 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
 
   const kinds = { measured: { n: 0, ms: 0 }, estimated: { n: 0, ms: 0 }, unknown: { n: 0, ms: 0 } };
   for (const d of durations.values()) ((kinds[d.kind].n += 1), (kinds[d.kind].ms += d.ms));
+  const path = criticalPath(timed);
+  const schedules = cores.map((n) => {
+    const s = simulate(timed, n);
+    const busy = s.wallMs > 0 ? (100 * s.coreMs) / (n * s.wallMs) : 0;
+    const bound = s.wallMs <= path.ms * 1.02 ? 'critical path' : s.coreMs / n >= s.wallMs * 0.9 ? 'workers' : 'both';
+    return { workers: n, wallMs: s.wallMs, coreMs: s.coreMs, busy, bound };
+  });
+  if (values.json) {
+    io.out.write(canonicalJsonPretty(planDocument(ws.plan.profile, timed.length, kinds, overhead.ms, schedules, path, durations)));
+    return 0;
+  }
   const w = io.out.write.bind(io.out);
   w(`plan (profile ${ws.plan.profile}): ${timed.length} instances; ${kinds.measured.n} measured, ${kinds.estimated.n} estimated, ${kinds.unknown.n} unknown\n`);
   w(`core time ${formatDuration(kinds.measured.ms + kinds.estimated.ms)} = ${hours(kinds.measured.ms + kinds.estimated.ms)} core-hours (measured ${formatDuration(kinds.measured.ms)}, estimated ${formatDuration(kinds.estimated.ms)})\n`);
   w(`a build from an empty store, one instance per worker, ready instances started in plan order; ${formatDuration(overhead.ms)} of start-up added to each instance not measured:\n`);
-  const path = criticalPath(timed);
   const table = [['workers', 'wall time', 'core-hours', 'busy', 'bound']];
-  for (const n of cores) {
-    const s = simulate(timed, n);
-    const busy = s.wallMs > 0 ? (100 * s.coreMs) / (n * s.wallMs) : 0;
-    const bound = s.wallMs <= path.ms * 1.02 ? 'critical path' : s.coreMs / n >= s.wallMs * 0.9 ? 'workers' : 'both';
-    table.push([String(n), formatDuration(s.wallMs), hours(s.coreMs), `${busy.toFixed(0)}%`, bound]);
-  }
+  for (const s of schedules) table.push([String(s.workers), formatDuration(s.wallMs), hours(s.coreMs), `${s.busy.toFixed(0)}%`, s.bound]);
   for (const line of alignColumns(table).lines) w(`  ${line}\n`);
   const onPath = path.names.map((n) => durations.get(n)!);
   const measuredOnPath = onPath.filter((d) => d.kind === 'measured').reduce((s, d) => s + d.ms, 0);
@@ -80,4 +88,33 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     w(`unknown durations (counted as start-up only): ${names.slice(0, 8).join(', ')}${names.length > 8 ? `, … (${names.length} in all)` : ''}\n`);
   }
   return 0;
+}
+
+/**
+ * `plan --json` (docs/json.md). Milliseconds are rounded to whole ones (estimates are fractional), so
+ * that the same plan prints the same bytes.
+ */
+function planDocument(
+  profile: string,
+  instances: number,
+  kinds: Record<DurationSource['kind'], { n: number; ms: number }>,
+  overheadMs: number,
+  schedules: Array<{ workers: number; wallMs: number; coreMs: number; busy: number; bound: string }>,
+  path: { ms: number; names: string[] },
+  durations: Map<string, DurationSource>,
+) {
+  const ms = Math.round;
+  const source = (d: DurationSource) => ({ kind: d.kind, ms: ms(d.ms), from: d.kind === 'measured' ? d.from : null, basis: d.kind === 'estimated' ? d.basis : null });
+  return {
+    grokpipe: 'plan',
+    version: 1,
+    profile,
+    instances,
+    durations: { measured: { count: kinds.measured.n, ms: ms(kinds.measured.ms) }, estimated: { count: kinds.estimated.n, ms: ms(kinds.estimated.ms) }, unknown: { count: kinds.unknown.n, ms: ms(kinds.unknown.ms) } },
+    overheadMs,
+    coreMs: ms(kinds.measured.ms + kinds.estimated.ms),
+    workers: schedules.map((s) => ({ workers: s.workers, wallMs: ms(s.wallMs), coreMs: ms(s.coreMs), busyPercent: Math.round(s.busy), bound: s.bound })),
+    criticalPath: { ms: ms(path.ms), instances: path.names.map((n) => ({ instance: n, ...source(durations.get(n)!) })) },
+    unknown: [...durations].filter(([, d]) => d.kind === 'unknown').map(([n]) => n),
+  };
 }

@@ -26,7 +26,7 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     throw new GrokpipeError({ title: 'unknown executor', expected: choices, found: `\`${executor}\`` });
   }
   const jobs = jobsOption(values.jobs) ?? defaultSlots(executor);
-  const reporter = createReporter(io.out, { verbose: values.verbose });
+  const reporter = createReporter(io.err, { verbose: values.verbose });
   const result = await repro(root, {
     targets: positionals,
     profile: values.profile,

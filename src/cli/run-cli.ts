@@ -22,7 +22,7 @@ verbs:
                       print the graph of stages (or of instances)
   show <instance>     manifest and provenance of one instance
   times [targets]     per stage: instances ran or restored, run time summed and the longest
-  plan [targets] [--cores N,...]
+  plan [targets] [-c|--cores N,...]
                       predict wall time, core-hours and the critical path of a build on N workers
   gc [--dry-run]      remove store objects and records that nothing references
   verify [--profile P] | verify --lock [--sample N | instances...]
@@ -47,7 +47,18 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   verify: async () => (await import('./verify.ts')).verifyCommand,
 };
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * `grokpipe -C dir status` as `git -C dir status` and `make -C dir`: a leading -C is taken to belong
+ * to the verb after it, which parses it with its other options.
+ */
+function leadingDirectoryAfterVerb(argv: string[]): string[] {
+  if (argv[0] === '-C' && argv.length >= 3) return [argv[2]!, '-C', argv[1]!, ...argv.slice(3)];
+  if (argv[0]?.startsWith('-C') && argv[0].length > 2 && argv.length >= 2) return [argv[1]!, argv[0], ...argv.slice(2)];
+  return argv;
+}
+
+export async function runCli(cliArgs: string[], io: CliIo): Promise<number> {
+  const argv = leadingDirectoryAfterVerb(cliArgs);
   const [verb, ...rest] = argv;
   if (!verb || verb === '-h' || verb === '--help' || verb === 'help') {
     io.out.write(USAGE);

@@ -34,6 +34,9 @@ Lists the instances repro would run or restore, and why.
 options:
   -w, --why                for each stale instance, each changed key component with its old and new value
   -a, --all                list up-to-date instances too
+  --json                   one JSON document on stdout, every instance with its state, reasons and changes
+                           (fields: docs/json.md)
+  --exit-code              exit 1 when any instance is not up to date (as git diff --exit-code), else 0
 ${COMMON}`,
   dag: `grokpipe dag [options]
 
@@ -55,16 +58,19 @@ ${COMMON}`,
 
 Per stage: instances ran or restored, the run time summed and the longest instance.
 
-options: only the common ones.
+options:
+  --json                   one JSON document on stdout (fields: docs/json.md)
 ${COMMON}`,
   plan: `grokpipe plan [targets...] [options]
 
 Predicts a build's wall time, core-hours and critical path from recorded run times.
 
 options:
-  -n, --cores <N[,N...]>   numbers of workers to predict for (repeatable; e.g. --cores 2,16,64)
+  -c, --cores <N[,N...]>   numbers of workers to predict for (repeatable; e.g. --cores 2,16,64); -n is
+                           not taken here: it means --dry-run in repro and gc
   --overhead <duration>    start-up added to each instance with no measured run time (default 500ms;
                            a Slurm job's turnaround is seconds: --overhead 5s)
+  --json                   one JSON document on stdout (fields: docs/json.md)
 ${COMMON}`,
   gc: `grokpipe gc [options]
 
@@ -76,10 +82,13 @@ ${COMMON}`,
   verify: `grokpipe verify [options]
 grokpipe verify --lock [--sample N | instances...] [options]
 
-Without --lock: checks claims.yaml against the artifacts of the profile. With --lock: rebuilds locked
-instances in a scratch folder and compares their outputs with the lock, byte for byte.
+Without --lock: checks claims.yaml against the artifacts of the profile; exit 0 when no claim failed
+and every one could be checked, 1 when one FAILed, 3 when none failed but one is NOT BUILT (its
+instance has no build for the profile in artifacts/). With --lock: rebuilds locked instances in a
+scratch folder and compares their outputs with the lock, byte for byte (exit 1 on a difference).
 
 options:
+  --json                   one JSON document on stdout (fields: docs/json.md)
   --lock                   rebuild locked instances and compare their outputs
   --sample <N>             with --lock: N instances instead of all, chosen deterministically (the names
                            that hash lowest)

@@ -40,10 +40,10 @@ describe('repro', () => {
     });
     const r = cliProcess(repo, 'repro', '--keep-going', '-j', '1');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✗ FAILED\s+bad: stage threw: the data file is empty: expected rows, found none/);
-    expect(r.out).toMatch(/- skipped\s+after_bad: upstream bad did not succeed/);
-    expect(ranIn(r.out)).toEqual(['fine']);
-    expect(r.out).toMatch(/ran 1, restored 0, up to date 0, failed 1, skipped 1/);
+    expect(r.err).toMatch(/✗ FAILED\s+bad: stage threw: the data file is empty: expected rows, found none/);
+    expect(r.err).toMatch(/- skipped\s+after_bad: upstream bad did not succeed/);
+    expect(ranIn(r.err)).toEqual(['fine']);
+    expect(r.err).toMatch(/ran 1, restored 0, up to date 0, failed 1, skipped 1/);
     const lock = JSON.parse(repo.read('grokpipe.lock'));
     expect(Object.keys(lock.profiles.default)).toEqual(['fine']);
   });
@@ -63,7 +63,7 @@ stages:
 `,
     });
     const r = await cli(repo, 'repro');
-    expect(r.err).toBe('');
+    expect(r.err).not.toMatch(/^(warning|error)\b/m); // progress is on stderr; nothing else is
     expect(r.code).toBe(0);
     expect(repo.read('artifacts/write/msg.txt')).toBe(msg);
     expect(repo.read('artifacts/copy/copy.txt')).toBe(msg);
@@ -89,8 +89,8 @@ stages:
     });
     const r = await cli(repo, 'repro', '--keep-going');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/FAILED\s+promised: the stage did not write its declared output three\.json/);
-    expect(r.out).toMatch(/FAILED\s+reader: stage threw: stage read `two\.json` from two, which its dependency does not declare: expected one of one\.json/);
+    expect(r.err).toMatch(/FAILED\s+promised: the stage did not write its declared output three\.json/);
+    expect(r.err).toMatch(/FAILED\s+reader: stage threw: stage read `two\.json` from two, which its dependency does not declare: expected one of one\.json/);
     // The declared subset is all that enters reader's key.
     repo.write('stages/reader.ts', `import { writeFile } from 'node:fs/promises';\nimport { join } from 'node:path';\nexport default { params: { type: 'object' }, async run(ctx: any) { await writeFile(join(ctx.outDir, 'r.json'), await ctx.inputs.t.text('one.json')); } };\n`);
     const again = await cli(repo, 'repro', 'reader');
@@ -173,7 +173,7 @@ stages:
     // With the old outputs gone, going back to x=1 has to run again.
     repo.write('pipeline.yaml', PIPE(1));
     const back = await cli(repo, 'repro');
-    expect(ranIn(back.out)).toEqual(['data[p=3]', 'data[p=5]', 'report']);
-    expect(restoredIn(back.out)).toEqual([]);
+    expect(ranIn(back.err)).toEqual(['data[p=3]', 'data[p=5]', 'report']);
+    expect(restoredIn(back.err)).toEqual([]);
   });
 });

@@ -60,7 +60,7 @@ beforeAll(async () => {
   repo = makeRepo({ 'pipeline.yaml': PIPELINE(1), 'stages/slow.ts': SLOW, 'stages/after.ts': AFTER });
   const r = await cli(repo, 'repro');
   expect(r.code).toBe(0);
-  expect(ranIn(r.out)).toEqual(['after', 'slow']);
+  expect(ranIn(r.err)).toEqual(['after', 'slow']);
 });
 
 afterAll(removeRepos);
@@ -76,8 +76,8 @@ describe('faults', () => {
     process.kill(readPid(), 'SIGKILL');
     const r = await running;
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✗ FAILED\s+slow: stage process was killed by SIGKILL/);
-    expect(r.out).toMatch(/skipped\s+after: upstream slow did not succeed/);
+    expect(r.err).toMatch(/✗ FAILED\s+slow: stage process was killed by SIGKILL/);
+    expect(r.err).toMatch(/skipped\s+after: upstream slow did not succeed/);
     // Old outputs, lock and store are exactly as they were; no partial output leaked anywhere.
     expect(snapshot(repo)).toEqual(before);
     expect(existsSync(join(repo.dir, '.grokpipe', 'run.lock'))).toBe(false);
@@ -85,7 +85,7 @@ describe('faults', () => {
     rmSync(join(repo.dir, 'hang'));
     const again = await cli(repo, 'repro');
     expect(again.code).toBe(0);
-    expect(ranIn(again.out)).toEqual(['after', 'slow']);
+    expect(ranIn(again.err)).toEqual(['after', 'slow']);
     expect(JSON.parse(repo.read('artifacts/slow/part-2.json'))).toEqual({ v: 2, done: true });
   });
 
@@ -108,7 +108,7 @@ describe('faults', () => {
     rmSync(join(repo.dir, 'hang'));
     const r = await cli(repo, 'repro');
     expect(r.code).toBe(0);
-    expect(ranIn(r.out)).toEqual(['after', 'slow']);
+    expect(ranIn(r.err)).toEqual(['after', 'slow']);
   });
 
   test('Ctrl-C stops the running stage, keeps the old outputs, releases the run lock, exits 130', async () => {
@@ -118,7 +118,7 @@ describe('faults', () => {
     const before = snapshot(repo);
     const child = spawnCli(repo, 'repro');
     let out = '';
-    child.stdout!.on('data', (c) => (out += c));
+    child.stderr!.on('data', (c) => (out += c));
     const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
     await waitFor(() => existsSync(join(repo.dir, 'pid')), 'the stage to start');
     child.kill('SIGINT');
@@ -139,8 +139,8 @@ describe('faults', () => {
     const st = await cli(repo, 'status');
     expect(st.out).toMatch(/^restorable\s+slow: its folder was modified or is incomplete; the store has its outputs/m);
     const r = await cli(repo, 'repro');
-    expect(restoredIn(r.out)).toEqual(['slow']);
-    expect(ranIn(r.out)).toEqual([]);
+    expect(restoredIn(r.err)).toEqual(['slow']);
+    expect(ranIn(r.err)).toEqual([]);
     expect(repo.read('artifacts/slow/part-2.json')).toBe(good);
   });
 
@@ -156,9 +156,9 @@ describe('faults', () => {
     repo.write('pipeline.yaml', PIPELINE(2));
     const r = await cli(repo, 'repro');
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`is corrupt: expected sha256 ${sha}, found ${found}; rebuilding`);
-    expect(ranIn(r.out)).toContain('slow');
-    expect(restoredIn(r.out)).not.toContain('slow');
+    expect(r.err).toContain(`is corrupt: expected sha256 ${sha}, found ${found}; rebuilding`);
+    expect(ranIn(r.err)).toContain('slow');
+    expect(restoredIn(r.err)).not.toContain('slow');
     expect(repo.read('artifacts/slow/part-2.json')).toBe(v2part2);
     // The rebuilt object is back under its name with the right bytes.
     expect(sha256(readFileSync(store.objectPath(sha)))).toBe(sha);
@@ -170,7 +170,7 @@ describe('faults', () => {
     rmSync(join(repo.dir, 'pid'), { force: true });
     const first = spawnCli(repo, 'repro');
     let firstOut = '';
-    first.stdout!.on('data', (c) => (firstOut += c));
+    first.stderr!.on('data', (c) => (firstOut += c));
     const firstExit = new Promise<number>((r) => first.once('exit', (code) => r(code ?? -1)));
     await waitFor(() => existsSync(join(repo.dir, 'pid')), 'the first repro to start its stage');
 
@@ -186,8 +186,8 @@ describe('faults', () => {
     expect(ranIn(firstOut)).toEqual(['after', 'slow']);
     const second = await waiting;
     expect(second.code).toBe(0);
-    expect(second.out).toContain(`waiting for grokpipe pid ${first.pid} to finish`);
-    expect(second.out).toMatch(/nothing to do: 2 instances up to date/);
+    expect(second.err).toContain(`waiting for grokpipe pid ${first.pid} to finish`);
+    expect(second.err).toMatch(/nothing to do: 2 instances up to date/);
   });
 });
 
@@ -226,7 +226,7 @@ export default {
     expect(existsSync(join(edits.dir, 'grokpipe.lock'))).toBe(false);
     const second = await cli(edits, 'repro');
     expect(second.code).toBe(0);
-    expect(ranIn(second.out)).toEqual(['solo']);
+    expect(ranIn(second.err)).toEqual(['solo']);
     expect(JSON.parse(edits.read('artifacts/solo/out.json'))).toEqual({ v: 3 });
   });
 });

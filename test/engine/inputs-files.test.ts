@@ -39,7 +39,7 @@ beforeAll(async () => {
   repo = makeRepo(files);
   const r = await cli(repo, 'repro', '-j', '4');
   expect(r.code, r.out + r.err).toBe(0);
-  expect(ranIn(r.out)).toHaveLength(N + 2);
+  expect(ranIn(r.err)).toHaveLength(N + 2);
 }, 240_000);
 
 afterAll(() => removeRepos());
@@ -66,7 +66,7 @@ describe('a 100-instance cmd matrix with one input file per instance', () => {
 
     const r = await cli(repo, 'repro', '-j', '4');
     expect(r.code, r.out + r.err).toBe(0);
-    expect(ranIn(r.out)).toEqual(['count[i=7]', 'total']);
+    expect(ranIn(r.err)).toEqual(['count[i=7]', 'total']);
     expect(repo.read('artifacts/count[i=7]/words.txt').trim()).toBe(String(7 % 7 + 2 + 2));
     // Only the edited instance's folder and the fan-in changed.
     const after = snapshot(repo, ['artifacts']);
@@ -82,7 +82,7 @@ describe('a 100-instance cmd matrix with one input file per instance', () => {
     expect(st.out).toMatch(new RegExp(`: ${N + 2} up to date, 0 stale`));
     const r = await cli(repo, 'repro', '-j', '4');
     expect(r.code, r.out + r.err).toBe(0);
-    expect(ranIn(r.out)).toEqual([]);
+    expect(ranIn(r.err)).toEqual([]);
   });
 
   test('a stage without files: keeps a key without a files component (existing keys unchanged)', () => {
@@ -167,7 +167,7 @@ export default {
     expect(r.read('artifacts/m[k=b]/out.txt')).toBe('B|S');
     r.write('in/a.txt', 'A2');
     const again = await cli(r, 'repro');
-    expect(ranIn(again.out)).toEqual(['m[k=a]']);
+    expect(ranIn(again.err)).toEqual(['m[k=a]']);
     expect(r.read('artifacts/m[k=a]/out.txt')).toBe('A2|S');
   });
 });

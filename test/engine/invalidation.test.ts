@@ -56,28 +56,28 @@ afterAll(removeRepos);
 describe('repro end to end', () => {
   test('the first repro runs every instance; a second runs nothing and says so', async () => {
     const first = await cli(repo, 'repro', '-j', '2');
-    expect(first.err).toBe('');
+    expect(first.err).not.toMatch(/^(warning|error)\b/m); // progress is on stderr; nothing else is
     expect(first.code).toBe(0);
     // dup[x=a] and dup[x=b] have equal keys: one runs, the other is restored from its outputs.
-    const ran = ranIn(first.out);
+    const ran = ranIn(first.err);
     // The first in plan order runs; the second waits for it and restores.
     expect(ran).toEqual(['after_solo', 'dup[x=a]', 'grid[p=3,lr=1]', 'grid[p=5,lr=1]', 'shared_user', 'solo']);
-    expect(restoredIn(first.out)).toEqual(['dup[x=b]']);
+    expect(restoredIn(first.err)).toEqual(['dup[x=b]']);
     expect(repo.read('artifacts/dup[x=a]/out.json')).toBe(repo.read('artifacts/dup[x=b]/out.json'));
     const lock = JSON.parse(repo.read('grokpipe.lock'));
     expect(Object.keys(lock.profiles.default).sort()).toEqual(['after_solo', 'dup[x=a]', 'dup[x=b]', 'grid[p=3,lr=1]', 'grid[p=5,lr=1]', 'shared_user', 'solo']);
 
     const second = await cli(repo, 'repro');
     expect(second.code).toBe(0);
-    expect(ranIn(second.out)).toEqual([]);
-    expect(second.out).toMatch(/nothing to do: 7 instances up to date/);
+    expect(ranIn(second.err)).toEqual([]);
+    expect(second.err).toMatch(/nothing to do: 7 instances up to date/);
   });
 
   test('editing a file only one stage imports reruns exactly that stage and its dependents', async () => {
     repo.write('lib/only-solo.ts', ONLY_SOLO_V2);
     const r = await cli(repo, 'repro');
     expect(r.code).toBe(0);
-    expect(ranIn(r.out)).toEqual(['after_solo', 'solo']);
+    expect(ranIn(r.err)).toEqual(['after_solo', 'solo']);
     expect(JSON.parse(repo.read('artifacts/solo/out.json')).value).toMatch(/^v2/);
   });
 
@@ -93,8 +93,8 @@ describe('repro end to end', () => {
     expect(r.out).toMatch(/^restorable\s+solo/m);
     expect(r.out).not.toMatch(/^\S+\s+grid/m);
     const back = await cli(repo, 'repro');
-    expect(ranIn(back.out)).toEqual([]);
-    expect(restoredIn(back.out)).toEqual(['after_solo', 'solo']);
+    expect(ranIn(back.err)).toEqual([]);
+    expect(restoredIn(back.err)).toEqual(['after_solo', 'solo']);
   });
 
   test('changing one param reruns only the instances that use it; status --why shows old and new', async () => {
@@ -103,19 +103,19 @@ describe('repro end to end', () => {
     expect(st.out).toMatch(/params\s+params\.alpha\s+0\.5\s+->\s+0\.75/);
     expect(st.out.match(/params\.alpha/g)?.length).toBe(2);
     const r = await cli(repo, 'repro');
-    expect(ranIn(r.out)).toEqual(['grid[p=3,lr=1]', 'grid[p=5,lr=1]']);
+    expect(ranIn(r.err)).toEqual(['grid[p=3,lr=1]', 'grid[p=5,lr=1]']);
 
     repo.write('pipeline.yaml', PIPELINE({ alpha: 0.75, k2: 4 }));
     const r2 = await cli(repo, 'repro');
-    expect(ranIn(r2.out)).toEqual(['shared_user']);
+    expect(ranIn(r2.err)).toEqual(['shared_user']);
   });
 
   test('returning a param to an earlier value restores the earlier result without running', async () => {
     const before = repo.read('artifacts/shared_user/out.json');
     repo.write('pipeline.yaml', PIPELINE({ alpha: 0.75, k2: 2 }));
     const r = await cli(repo, 'repro');
-    expect(ranIn(r.out)).toEqual([]);
-    expect(restoredIn(r.out)).toEqual(['shared_user']);
+    expect(ranIn(r.err)).toEqual([]);
+    expect(restoredIn(r.err)).toEqual(['shared_user']);
     const after = JSON.parse(repo.read('artifacts/shared_user/out.json'));
     expect(after.params.k).toBe(2);
     expect(repo.read('artifacts/shared_user/out.json')).not.toBe(before);
@@ -128,14 +128,14 @@ describe('repro end to end', () => {
     expect(st.out).toMatch(/^stale\s+solo/m);
     const r = await cli(repo, 'repro');
     // solo's output is unchanged by a comment, so after_solo's inputs are unchanged: it stays up to date.
-    expect(ranIn(r.out)).toEqual(['shared_user', 'solo']);
-    expect(restoredIn(r.out)).toEqual([]);
+    expect(ranIn(r.err)).toEqual(['shared_user', 'solo']);
+    expect(restoredIn(r.err)).toEqual([]);
   });
 
   test('a matrix gaining a value runs only the new instance', async () => {
     repo.write('pipeline.yaml', PIPELINE({ alpha: 0.75, ps: '[3, 5, 7]' }));
     const r = await cli(repo, 'repro');
-    expect(ranIn(r.out)).toEqual(['grid[p=7,lr=1]']);
+    expect(ranIn(r.err)).toEqual(['grid[p=7,lr=1]']);
     expect(repo.exists('artifacts/grid[p=7,lr=1]/manifest.json')).toBe(true);
   });
 

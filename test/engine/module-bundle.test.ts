@@ -101,9 +101,9 @@ describe('stage modules as bundles', () => {
     const r = cliProcess(repo, 'repro');
     expect(r.code).toBe(1);
     expect(bundles(repo)).toHaveLength(1);
-    expect(r.out).toMatch(/stage threw: the rows are gone/);
-    expect(r.out).toMatch(/lib\/fail\.ts:4:9/);
-    expect(r.out).not.toMatch(/\.grokpipe\/cache\/modules/);
+    expect(r.err).toMatch(/stage threw: the rows are gone/);
+    expect(r.err).toMatch(/lib\/fail\.ts:4:9/);
+    expect(r.err).not.toMatch(/\.grokpipe\/cache\/modules/);
   });
 
   test('import.meta beyond url, dirname and filename, a module that does not compile, a file outside the closure or a read-only cache: the module itself is imported', async () => {

@@ -64,6 +64,6 @@ stages:
   });
   const io = bufferIo(repo.dir);
   expect(await runCli(['repro', '-j', '1'], io)).toBe(0);
-  const order = [...io.stdout().matchAll(/^✓ ran\s+(\S+) in /gm)].map((m) => m[1]);
+  const order = [...io.stderr().matchAll(/^✓ ran\s+(\S+) in /gm)].map((m) => m[1]);
   expect(order).toEqual(['gate', 'long', 'short[i=1]', 'short[i=2]', 'short[i=3]']);
 });

@@ -43,13 +43,13 @@ describe('GROKPIPE_STORE', () => {
     const two = makeRepo(FILES);
     const first = run(one, store, 'repro');
     expect(first.code, first.out + first.err).toBe(0);
-    expect(first.out).toMatch(/ran [1-9]/);
+    expect(first.err).toMatch(/ran [1-9]/);
     expect(objects(store).length).toBeGreaterThan(0);
     expect(existsSync(join(one.dir, '.grokpipe/store'))).toBe(false);
 
     const second = run(two, store, 'repro');
     expect(second.code, second.out + second.err).toBe(0);
-    expect(second.out).toContain('ran 0, restored 4, up to date 0');
+    expect(second.err).toContain('ran 0, restored 4, up to date 0');
     expect(two.read('grokpipe.lock')).toBe(one.read('grokpipe.lock'));
     expect(two.read('artifacts/b/out.json')).toBe(one.read('artifacts/b/out.json'));
 

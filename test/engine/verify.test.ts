@@ -97,12 +97,15 @@ describe('verify (claims)', () => {
     repo.write('claims.yaml', CLAIMS(mean(1, 10)));
   });
 
-  test('an instance not built for the profile fails instead of reading a stale folder', async () => {
+  // Issue 21: a claim whose artifact is missing was FAIL, so a tree never built read "0 passed, N
+  // failed"; it is NOT BUILT, with exit 3, and a stale folder is still never read.
+  test('an instance not built for the profile is NOT BUILT (exit 3) instead of reading a stale folder', async () => {
     const r = await cli(repo, 'verify', '--profile', 'paper');
-    expect(r.code).toBe(1);
-    expect(r.out).toMatch(/paper_only\s.*FAIL/);
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/paper_only\s.*NOT BUILT$/m);
     expect(r.out).toContain('calc[k=1] is not built for profile paper');
-    expect(r.out).toMatch(/^label\s.*FAIL$/m);
+    expect(r.out).toMatch(/^label\s.*NOT BUILT$/m);
+    expect(r.out).toContain('0 passed, 0 failed, 0 skipped, 4 not built');
   });
 
   test('a bad claims.yaml is an input error with its line and column', async () => {

@@ -31,7 +31,7 @@ describe('writes outside the output folder', () => {
     repo.write('pipeline.yaml', PIPE('echo tampered >> artifacts/up/u.txt; echo d2 > ${out}/d.txt'));
     const r = await cli(repo, 'repro');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✗ FAILED\s+down: artifacts\/up\/u\.txt \(an input of down\) changed while down ran: a stage may write only inside its output folder \(ctx\.outDir, \$\{out\}\); its outputs are not stored, and the next repro restores the input from the store/);
+    expect(r.err).toMatch(/✗ FAILED\s+down: artifacts\/up\/u\.txt \(an input of down\) changed while down ran: a stage may write only inside its output folder \(ctx\.outDir, \$\{out\}\); its outputs are not stored, and the next repro restores the input from the store/);
     expect(repo.read('artifacts/down/d.txt')).toBe('d\n');
     expect(snapshot(repo, ['.grokpipe/store', 'grokpipe.lock'])).toEqual(before);
     // The next repro notices the edited input folder and restores it from the store.
@@ -48,8 +48,8 @@ describe('writes outside the output folder', () => {
     const r = await cli(repo, 'repro', '-j', '1');
     // other runs after down, with code that changed after its key was computed: it is not stored.
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✗ FAILED\s+other: stages\/other\.ts changed while other ran; its key was computed from the old content/);
-    expect(r.out).toContain('warning: `results.csv` appeared at the top of the repository while down ran: a stage should write only inside its output folder (ctx.outDir, ${out})');
-    expect(r.out).toContain('warning: stages/other.ts changed while down ran (an edit, or a stage writing outside its output folder)');
+    expect(r.err).toMatch(/✗ FAILED\s+other: stages\/other\.ts changed while other ran; its key was computed from the old content/);
+    expect(r.err).toContain('warning: `results.csv` appeared at the top of the repository while down ran: a stage should write only inside its output folder (ctx.outDir, ${out})');
+    expect(r.err).toContain('warning: stages/other.ts changed while down ran (an edit, or a stage writing outside its output folder)');
   });
 });

@@ -43,8 +43,8 @@ describe('a forged artifact with a matching manifest', () => {
     expect(st.out).toMatch(/^restorable\s+gen\[k=1\]: its folder was modified or is incomplete/m);
     const r = await cli(repo, 'repro');
     expect(r.code, r.err).toBe(0);
-    expect(restoredIn(r.out)).toEqual(['gen[k=1]']);
-    expect(ranIn(r.out)).toEqual([]);
+    expect(restoredIn(r.err)).toEqual(['gen[k=1]']);
+    expect(ranIn(r.err)).toEqual([]);
     expect(JSON.parse(repo.read('artifacts/gen[k=1]/out.json'))).toEqual({ value: 1 });
     expect(repo.read('grokpipe.lock')).toBe(lock);
   });
@@ -53,7 +53,7 @@ describe('a forged artifact with a matching manifest', () => {
     forge();
     const r = await cli(repo, 'repro');
     expect(r.code, r.err).toBe(0);
-    expect(ranIn(r.out)).toEqual(['gen[k=1]']); // gen[k=2] and sum: the lock has their manifests' outputs
+    expect(ranIn(r.err)).toEqual(['gen[k=1]']); // gen[k=2] and sum: the lock has their manifests' outputs
     expect(JSON.parse(repo.read('artifacts/gen[k=1]/out.json'))).toEqual({ value: 1 });
     expect(repo.read('grokpipe.lock')).toBe(lock);
   });
@@ -65,7 +65,7 @@ describe('the class: manifests and run records that cannot be trusted', () => {
     repo.write('artifacts/gen[k=1]/manifest.json', other);
     const r = await cli(repo, 'repro');
     expect(r.code, r.err).toBe(0);
-    expect(restoredIn(r.out)).toEqual(['gen[k=1]']);
+    expect(restoredIn(r.err)).toEqual(['gen[k=1]']);
     expect(repo.read('grokpipe.lock')).toBe(lock);
   });
   test('a manifest naming ../ outputs is ignored, and nothing outside the folder is read or written', async () => {
@@ -75,7 +75,7 @@ describe('the class: manifests and run records that cannot be trusted', () => {
     const r = await cli(repo, 'repro');
     expect(r.code, r.err).toBe(0);
     // not up to date: rebuilt (the fresh-clone case above left no run record for sum to restore from)
-    expect([...ranIn(r.out), ...restoredIn(r.out)]).toEqual(['sum']);
+    expect([...ranIn(r.err), ...restoredIn(r.err)]).toEqual(['sum']);
     expect(manifestOf(repo, 'sum').outputs).toEqual({ 'sum.json': readLockJson(repo).profiles.quick!['sum']!.outputs['sum.json'] });
     expect(existsSync(outside)).toBe(false);
     expect(repo.read('grokpipe.lock')).toBe(lock);
@@ -88,7 +88,7 @@ describe('the class: manifests and run records that cannot be trusted', () => {
     rmSync(join(repo.dir, 'artifacts', 'sum'), { recursive: true });
     let r = await cli(repo, 'repro');
     expect(r.code, r.err).toBe(0);
-    expect(ranIn(r.out)).toEqual(['sum']);
+    expect(ranIn(r.err)).toEqual(['sum']);
     expect(existsSync(outside)).toBe(false);
     // another key's record under this key's name
     const genKey = readLockJson(repo).profiles.quick!['gen[k=1]']!.key;
@@ -97,7 +97,7 @@ describe('the class: manifests and run records that cannot be trusted', () => {
     expect(store(repo).readRecord(key)).toBeNull();
     rmSync(join(repo.dir, 'artifacts', 'sum'), { recursive: true });
     r = await cli(repo, 'repro');
-    expect(ranIn(r.out)).toEqual(['sum']);
+    expect(ranIn(r.err)).toEqual(['sum']);
     expect(JSON.parse(repo.read('artifacts/sum/sum.json'))).toEqual({ total: 3 });
     expect(repo.read('grokpipe.lock')).toBe(lock);
   });

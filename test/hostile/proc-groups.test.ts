@@ -68,7 +68,7 @@ describe('process groups', () => {
     const { repo, before } = await builtRepo();
     const child = spawnCli(repo, 'repro');
     let out = '';
-    child.stdout!.on('data', (c) => (out += c));
+    child.stderr!.on('data', (c) => (out += c));
     const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
     await waitFor(() => repo.exists('bg.pid') && repo.read('bg.pid').trim() !== '', 'the stage to start');
     const { shell, bg } = pids(repo);
@@ -105,7 +105,7 @@ describe('process groups', () => {
     const r = await cli(repo, 'repro');
     const took = performance.now() - t0;
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✗ FAILED\s+hold: timed out after 4s \(the `timeout:` of stage hold\); its processes were stopped and nothing was stored/);
+    expect(r.err).toMatch(/✗ FAILED\s+hold: timed out after 4s \(the `timeout:` of stage hold\); its processes were stopped and nothing was stored/);
     expect(r.out).not.toMatch(/killed from outside|killed by SIG/);
     expect(took).toBeLessThan(30000);
     expect(repo.exists('bg.pid')).toBe(true);
@@ -130,7 +130,7 @@ export default {
     const repo = makeRepo({ 'pipeline.yaml': 'version: 1\nstages:\n  busy:\n    uses: stages/busy.ts\n    timeout: 3s\n', 'stages/busy.ts': BUSY });
     const r = await cli(repo, 'repro');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✗ FAILED\s+busy: timed out after 3s \(the `timeout:` of stage busy\)/);
+    expect(r.err).toMatch(/✗ FAILED\s+busy: timed out after 3s \(the `timeout:` of stage busy\)/);
     await waitFor(() => gone(Number(repo.read('bg.pid'))), 'the module stage\'s child to die with its group', 3000);
     expect(snapshot(repo)).toEqual({});
   }, 40000);
@@ -142,7 +142,7 @@ export default {
     process.kill(pids(repo).shell, 'SIGKILL');
     const r = await running;
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✗ FAILED\s+hold: command was killed by SIGKILL \(out of memory, or killed from outside grokpipe\)/);
+    expect(r.err).toMatch(/✗ FAILED\s+hold: command was killed by SIGKILL \(out of memory, or killed from outside grokpipe\)/);
     await waitFor(() => gone(pids(repo).bg), 'the background child to be reaped with its group', 3000);
     expect(snapshot(repo)).toEqual(before);
   }, 30000);

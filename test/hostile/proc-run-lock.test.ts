@@ -39,8 +39,8 @@ describe('run lock', () => {
     const t0 = performance.now();
     const r = await cli(repo, 'repro');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('warning: removed a stale .grokpipe/run.lock: it held an empty file, as a crash or a full disk can leave it');
-    expect(r.out).toMatch(/✓ ran\s+s/);
+    expect(r.err).toContain('warning: removed a stale .grokpipe/run.lock: it held an empty file, as a crash or a full disk can leave it');
+    expect(r.err).toMatch(/✓ ran\s+s/);
     expect(performance.now() - t0).toBeLessThan(10000);
     expect(existsSync(lockPath(repo))).toBe(false);
   });
@@ -50,7 +50,7 @@ describe('run lock', () => {
     const t0 = performance.now();
     const r = await cli(repo, 'repro');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('it held 4096 zero bytes');
+    expect(r.err).toContain('it held 4096 zero bytes');
     expect(performance.now() - t0).toBeLessThan(10000);
   });
 
@@ -69,7 +69,7 @@ describe('run lock', () => {
       const repo = await repoWithLock(JSON.stringify({ pid: other.pid, command: 'grokpipe repro', start: 1 }), 0);
       const r = await cli(repo, 'repro');
       expect(r.code).toBe(0);
-      expect(r.out).toContain(`removed a stale .grokpipe/run.lock of pid ${other.pid}: that pid now belongs to another process`);
+      expect(r.err).toContain(`removed a stale .grokpipe/run.lock of pid ${other.pid}: that pid now belongs to another process`);
     } finally {
       other.kill('SIGKILL');
     }
@@ -88,14 +88,15 @@ describe('run lock', () => {
       child.stderr!.on('data', (c) => (err += c));
       const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
       const until = performance.now() + 20000;
-      while (!out.includes('waiting for grokpipe pid') && performance.now() < until) await sleep(25);
-      expect(out).toContain(`warning: waiting for grokpipe pid ${holder.pid} to finish`);
+      while (!err.includes('waiting for grokpipe pid') && performance.now() < until) await sleep(25);
+      expect(err).toContain(`warning: waiting for grokpipe pid ${holder.pid} to finish`);
       const t0 = performance.now();
       child.kill('SIGTERM');
       expect(await exited).toBe(130);
       expect(performance.now() - t0).toBeLessThan(10000);
       expect(err).toContain('interrupted while waiting for the run lock; nothing was done');
       expect(err).not.toMatch(/\n\s+at /);
+      expect(out).toBe(''); // progress and warnings go to stderr
       expect(readFileSync(lockPath(repo), 'utf8')).toBe(content);
       expect(snapshot(repo)).toEqual(before);
     } finally {

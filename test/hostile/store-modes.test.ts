@@ -43,7 +43,7 @@ describe('output modes', () => {
   test('a 6777 output is stored and installed as 0644 (folders 0755): no setuid, setgid, sticky, exec or world-write', async () => {
     const r = await cli(repo, 'repro');
     expect(r.code, r.err).toBe(0);
-    expect(ranIn(r.out)).toEqual(['bits']);
+    expect(ranIn(r.err)).toEqual(['bits']);
     const art = join(repo.dir, 'artifacts', 'bits');
     expect(mode(join(art, 'out.txt'))).toBe(0o644);
     expect(mode(join(art, 'sub', 'more.txt'))).toBe(0o644);
@@ -57,7 +57,7 @@ describe('output modes', () => {
     const { rmSync } = await import('node:fs');
     rmSync(join(repo.dir, 'artifacts', 'bits'), { recursive: true });
     const r = await cli(repo, 'repro');
-    expect(restoredIn(r.out)).toEqual(['bits']);
+    expect(restoredIn(r.err)).toEqual(['bits']);
     expect(mode(join(repo.dir, 'artifacts', 'bits', 'out.txt'))).toBe(0o644);
     expect(mode(join(repo.dir, 'artifacts', 'bits', 'sub', 'more.txt'))).toBe(0o644);
   });

@@ -31,7 +31,7 @@ describe('symlinks and strays in the store', () => {
     const r = await cli(repo, 'repro');
     expect(r.code, r.err).toBe(0);
     expect(r.err + r.out).toMatch(/store object .* is corrupt/);
-    expect(ranIn(r.out)).toEqual(['gen[k=1]']);
+    expect(ranIn(r.err)).toEqual(['gen[k=1]']);
     expect(readFileSync(outside, 'utf8')).toBe('a file outside the repository\n');
     expect(readFileSync(s.objectPath(sha), 'utf8')).toBe(JSON.stringify({ value: 1 }));
   });
@@ -47,7 +47,7 @@ describe('symlinks and strays in the store', () => {
     expect(store(repo).listObjects().every((o) => /^[0-9a-f]{64}$/.test(o))).toBe(true);
     const again = await cli(repo, 'repro');
     expect(again.code).toBe(0);
-    expect(ranIn(again.out)).toEqual([]);
+    expect(ranIn(again.err)).toEqual([]);
   });
   test('a run record that is a symlink to another key\'s record is not trusted', async () => {
     const lock = readLockJson(repo).profiles.quick!;
@@ -57,8 +57,8 @@ describe('symlinks and strays in the store', () => {
     rmSync(join(repo.dir, 'artifacts', 'sum'), { recursive: true });
     const r = await cli(repo, 'repro');
     expect(r.code, r.err).toBe(0);
-    expect(restoredIn(r.out)).toEqual([]);
-    expect(ranIn(r.out)).toEqual(['sum']);
+    expect(restoredIn(r.err)).toEqual([]);
+    expect(ranIn(r.err)).toEqual(['sum']);
     expect(JSON.parse(repo.read('artifacts/sum/sum.json'))).toEqual({ total: 3 });
   });
 });

@@ -99,7 +99,7 @@ describe('the smoke profile of pipeline.yaml', () => {
   test('a second repro runs nothing and says so', () => {
     const r = grokpipe('repro', '--profile', 'smoke');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/nothing to do/);
+    expect(r.err).toMatch(/nothing to do/);
   });
 
   test('verify: no claim applies to smoke; verify --lock rebuilds a sample to the locked bytes and fails on an altered artifact', () => {
@@ -193,15 +193,15 @@ describe('the smoke profile of pipeline.yaml', () => {
     expect(plan.get('free.run[loss=ce,p=23,seed=1]')).toBe('up to date');
     const r = grokpipe('repro', '--profile', 'smoke', '--set', 'vars.seeds=3', target);
     expect(r.code, r.out + r.err).toBe(0);
-    const ran = [...r.out.matchAll(/✓ ran\s+(\S+)/g)].map((m) => m[1]).sort();
+    const ran = [...r.err.matchAll(/✓ ran\s+(\S+)/g)].map((m) => m[1]).sort();
     const moved = readFileSync(stopFile, 'utf8') !== stopBefore;
     const finishes = moved ? ['free[loss=ce,p=23,seed=0]', 'free[loss=ce,p=23,seed=1]'] : [];
     expect(ran, r.out).toEqual(['free.barrier[loss=ce,p=23]', 'free.run[loss=ce,p=23,seed=2]', ...finishes, 'free[loss=ce,p=23,seed=2]', 'free[loss=ce,p=23]'].sort());
     // back to two seeds: everything is restored from the store, nothing trains
     const back = grokpipe('repro', '--profile', 'smoke', target);
     expect(back.code, back.out + back.err).toBe(0);
-    expect(back.out).not.toMatch(/✓ ran\s/);
-    expect(back.out).toMatch(/✓ restored\s+free\[loss=ce,p=23\]/);
+    expect(back.err).not.toMatch(/✓ ran\s/);
+    expect(back.err).toMatch(/✓ restored\s+free\[loss=ce,p=23\]/);
   });
 
   test('changing one tau value reruns only the cells at that tau, the analyses that read them, and the report', () => {

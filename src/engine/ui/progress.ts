@@ -16,11 +16,13 @@ export interface Output {
 
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '?';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s - m * 60)).padStart(2, '0')}s`;
+  // Each branch takes what rounds into it, so that rounding never prints a unit at its limit (1000ms,
+  // 60.0s, 1m60s, 59m60s).
+  if (ms < 999.5) return `${Math.round(ms)}ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+  const m = Math.floor(seconds / 60);
   const h = Math.floor(m / 60);
   return `${h}h${String(m - h * 60).padStart(2, '0')}m`;
 }
@@ -56,21 +58,42 @@ function describeRun(l: Live, now: number): string {
   return `${p.phase ? `${p.phase} ` : ''}${p.done}/${p.total}  ${pct}%${eta}  (${elapsed})${p.detail ? `  ${p.detail}` : ''}`;
 }
 
-function outcomeLine(instance: string, o: Outcome): string {
+/**
+ * The marks before each finished instance. NO_COLOR and TERM=dumb ask for plain output: a terminal
+ * that cannot draw, a log file read by tools that expect ASCII.
+ */
+export interface Glyphs {
+  ok: string;
+  upToDate: string;
+  skipped: string;
+  interrupted: string;
+  failed: string;
+}
+const UNICODE: Glyphs = { ok: '✓', upToDate: '·', skipped: '-', interrupted: '■', failed: '✗' };
+const ASCII: Glyphs = { ok: '+', upToDate: '.', skipped: '-', interrupted: '!', failed: 'x' };
+
+/** What the environment asks of progress output (the conventions of no-color.org and of TERM=dumb). */
+export function displayFrom(env: Record<string, string | undefined>): { ascii: boolean; redraw: boolean } {
+  const dumb = env.TERM === 'dumb';
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  return { ascii: dumb || noColor, redraw: !dumb };
+}
+
+function outcomeLine(instance: string, o: Outcome, g: Glyphs): string {
   const t = o.ms !== undefined ? ` in ${formatDuration(o.ms)}` : '';
   switch (o.status) {
     case 'ran':
-      return `✓ ran       ${instance}${t}`;
+      return `${g.ok} ran       ${instance}${t}`;
     case 'restored':
-      return `✓ restored  ${instance}${t}${o.reason ? ` (${o.reason})` : ''}`;
+      return `${g.ok} restored  ${instance}${t}${o.reason ? ` (${o.reason})` : ''}`;
     case 'up-to-date':
-      return `· up to date ${instance}`;
+      return `${g.upToDate} up to date ${instance}`;
     case 'skipped':
-      return `- skipped   ${instance}: ${o.reason ?? ''}`;
+      return `${g.skipped} skipped   ${instance}: ${o.reason ?? ''}`;
     case 'interrupted':
-      return `■ interrupted ${instance}${t}: ${o.reason ?? ''}`;
+      return `${g.interrupted} interrupted ${instance}${t}: ${o.reason ?? ''}`;
     case 'failed':
-      return `✗ FAILED    ${instance}: ${o.reason ?? ''}${o.detail?.length ? `\n${o.detail.map((d) => `      | ${d}`).join('\n')}` : ''}`;
+      return `${g.failed} FAILED    ${instance}: ${o.reason ?? ''}${o.detail?.length ? `\n${o.detail.map((d) => `      | ${d}`).join('\n')}` : ''}`;
   }
 }
 
@@ -86,8 +109,14 @@ export function summaryLine(s: Summary): string {
   return `ran ${s.ran}, restored ${s.restored}, up to date ${s.upToDate}, failed ${s.failed}${s.interrupted ? `, interrupted ${s.interrupted}` : ''}${s.skipped ? `, skipped ${s.skipped}` : ''}; wall time ${formatDuration(s.wallMs)} (profile ${s.profile})`;
 }
 
-export function createReporter(out: Output, options: { verbose?: boolean; plainEveryMs?: number } = {}): Reporter {
-  return out.isTTY ? new TtyReporter(out, options.verbose ?? false) : new PlainReporter(out, options.plainEveryMs ?? 15000, options.verbose ?? false);
+/**
+ * `out` is where progress goes: the CLI passes stderr, so that stdout holds only a verb's result. `env`
+ * (default: the process's) decides ASCII marks and whether a terminal is redrawn in place.
+ */
+export function createReporter(out: Output, options: { verbose?: boolean; plainEveryMs?: number; env?: Record<string, string | undefined> } = {}): Reporter {
+  const display = displayFrom(options.env ?? process.env);
+  const glyphs = display.ascii ? ASCII : UNICODE;
+  return out.isTTY && display.redraw ? new TtyReporter(out, options.verbose ?? false, glyphs) : new PlainReporter(out, options.plainEveryMs ?? 15000, options.verbose ?? false, glyphs);
 }
 
 class PlainReporter implements Reporter {
@@ -99,6 +128,7 @@ class PlainReporter implements Reporter {
     private readonly out: Output,
     private readonly everyMs: number,
     private readonly verbose: boolean,
+    private readonly glyphs: Glyphs,
   ) {}
   begin(info: { profile: string; total: number; jobs: number; executor?: string }) {
     this.out.write(`${beginLine(info)}\n`);
@@ -134,7 +164,7 @@ class PlainReporter implements Reporter {
   finish(instance: string, o: Outcome) {
     this.live.delete(instance);
     if (o.status === 'up-to-date' && !this.verbose) return;
-    this.out.write(`${outcomeLine(instance, o)}\n`);
+    this.out.write(`${outcomeLine(instance, o, this.glyphs)}\n`);
   }
   end(s: Summary) {
     this.out.write(`${summaryLine(s)}\n`);
@@ -153,6 +183,7 @@ class TtyReporter implements Reporter {
   constructor(
     private readonly out: Output,
     private readonly verbose: boolean,
+    private readonly glyphs: Glyphs,
   ) {}
   private clear() {
     if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}F\x1b[J`);
@@ -202,7 +233,7 @@ class TtyReporter implements Reporter {
     this.live.delete(instance);
     this.finished++;
     if (o.status === 'up-to-date' && !this.verbose) return;
-    this.above(outcomeLine(instance, o));
+    this.above(outcomeLine(instance, o, this.glyphs));
   }
   end(s: Summary) {
     if (this.timer) clearInterval(this.timer);

@@ -2,7 +2,9 @@
  * claims.yaml: published numbers beside the values the pipeline reproduced. Generic: a claim names an
  * instance, a JSON file in its folder and a path inside it, and a check. `verify` prints a table and
  * fails on any FAIL. A claim is only checked against an instance that is up to date for the profile
- * (its folder holds the key recorded in grokpipe.lock), so a stale artifact never passes.
+ * (its folder holds the key recorded in grokpipe.lock), so a stale artifact never passes; one whose
+ * artifact is missing or another build's is NOT BUILT, its own state: nothing was measured, so nothing
+ * failed (a CI tells "the build did not happen" from "the number is wrong" by the exit code).
  *
  * What a claim is, which files are valid, how a path reads a value and the check itself live in the
  * shared core (src/core/claims.ts), which the study report uses too; this file adds where (file:line:col)
@@ -24,9 +26,11 @@ export type { Claim, CheckType } from '../../core/claims.ts';
 
 export const CLAIMS_FILE = 'claims.yaml';
 
+export type ClaimStatus = 'PASS' | 'FAIL' | 'SKIP' | 'NOT BUILT';
+
 export interface ClaimResult {
   claim: Claim;
-  status: 'PASS' | 'FAIL' | 'SKIP';
+  status: ClaimStatus;
   reproduced: unknown;
   /** Why it failed or was skipped. */
   note?: string;
@@ -67,9 +71,11 @@ export function evaluateClaims(root: string, plan: Plan, lock: LockFile, cache: 
     }
     const entry = lock.profiles[plan.profile]?.[name];
     const manifest = readManifest(root, name);
-    if (!entry || !manifest || manifest.key !== entry.key || !isIntact(root, name, manifest.outputs, cache)) {
-      return { claim, status: 'FAIL', reproduced: undefined, note: `${name} is not built for profile ${plan.profile} (run grokpipe repro --profile ${plan.profile})` };
-    }
+    const notBuilt = `${name} is not built for profile ${plan.profile} (run grokpipe repro --profile ${plan.profile})`;
+    if (!entry || !manifest) return { claim, status: 'NOT BUILT', reproduced: undefined, note: notBuilt };
+    if (manifest.key !== entry.key) return { claim, status: 'NOT BUILT', reproduced: undefined, note: `${notBuilt}; artifacts/${name} holds another build` };
+    // The folder claims the locked key but its files are not the locked outputs: an edit, not a missing build.
+    if (!isIntact(root, name, manifest.outputs, cache)) return { claim, status: 'FAIL', reproduced: undefined, note: `artifacts/${name} was modified since it was built (grokpipe repro restores it)` };
     let data: unknown;
     try {
       data = JSON.parse(readFileSync(join(instanceDir(root, name), claim.reproduced.file), 'utf8'));
@@ -99,7 +105,41 @@ export function renderClaimsTable(results: ClaimResult[]): string {
     out.push(lines[i + 1]!);
     if (r.note && r.status !== 'PASS') out.push(`    ${r.status === 'SKIP' ? 'skipped' : 'why'}: ${r.note}`);
   });
-  const n = (s: string) => results.filter((r) => r.status === s).length;
-  out.push(`${n('PASS')} passed, ${n('FAIL')} failed, ${n('SKIP')} skipped`);
+  const n = (s: ClaimStatus) => results.filter((r) => r.status === s).length;
+  out.push(`${n('PASS')} passed, ${n('FAIL')} failed, ${n('SKIP')} skipped${n('NOT BUILT') ? `, ${n('NOT BUILT')} not built` : ''}`);
   return out.join('\n') + '\n';
+}
+
+/** `verify` (claims) exits 1 when a claim failed; else 3 when one could not be checked for want of a build. */
+export const EXIT_CLAIM_FAILED = 1;
+export const EXIT_CLAIM_NOT_BUILT = 3;
+
+export function claimsExitCode(results: readonly ClaimResult[]): number {
+  if (results.some((r) => r.status === 'FAIL')) return EXIT_CLAIM_FAILED;
+  if (results.some((r) => r.status === 'NOT BUILT')) return EXIT_CLAIM_NOT_BUILT;
+  return 0;
+}
+
+/** `verify --json` without --lock (docs/json.md): each claim in claims.yaml's order. */
+export function claimsDocument(profile: string, results: readonly ClaimResult[]) {
+  const n = (s: ClaimStatus) => results.filter((r) => r.status === s).length;
+  return {
+    grokpipe: 'verify',
+    version: 1,
+    profile,
+    counts: { pass: n('PASS'), fail: n('FAIL'), skip: n('SKIP'), 'not-built': n('NOT BUILT') },
+    exitCode: claimsExitCode(results),
+    claims: results.map((r) => ({
+      id: r.claim.id,
+      title: r.claim.title ?? null,
+      status: r.status === 'NOT BUILT' ? 'not-built' : r.status.toLowerCase(),
+      published: r.claim.published,
+      reproduced: r.reproduced === undefined ? null : r.reproduced,
+      instance: r.claim.reproduced.instance,
+      file: r.claim.reproduced.file,
+      path: r.claim.reproduced.path ?? null,
+      check: { type: r.claim.check.type, tolerance: r.claim.check.tolerance ?? null, relative: r.claim.check.relative ?? false },
+      note: r.note ?? null,
+    })),
+  };
 }
