@@ -34,7 +34,7 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
   const manifest = readManifest(root, name);
   const lockEntry = ws.lock.profiles[ws.plan.profile]?.[name];
   if (values.json) {
-    io.out.write(canonicalJsonPretty({ instance: name, state: a.state, key: a.key, lock: lockEntry ?? null, manifest }));
+    io.out.write(canonicalJsonPretty(asWritten({ instance: name, state: a.state, key: a.key, lock: lockEntry ?? null, manifest })));
     return 0;
   }
   const p = ws.prepared.byName.get(name)!;
@@ -44,7 +44,7 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
   w(`folder     ${relative(root, instanceDir(root, name))}/`);
   w(`state      ${a.state}${a.reasons.length ? ` (${a.reasons.join('; ')})` : ''}`);
   w(`key        ${a.key ?? '(not known until upstream runs)'}`);
-  w(`lock       ${lockEntry ? `${lockEntry.key}${lockEntry.key === a.key ? '' : ' (differs)'}` : '(none for this profile)'}`);
+  w(`lock       ${lockEntry ? `${lockEntry.key}${lockComparison(lockEntry.key, a.key)}` : '(none for this profile)'}`);
   if (manifest) {
     w(`built      ${manifest.how === 'ran' ? 'ran here' : `restored from the store (produced by ${manifest.producedBy})`}, run took ${formatDuration(manifest.durationMs)}; folder key ${manifest.key.slice(0, 12)}${manifest.key === a.key ? '' : ' (stale)'}`);
     w('outputs');
@@ -83,4 +83,22 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
     for (const ch of a.changes) w(`  ${ch.component.padEnd(8)} ${ch.what}  ${ch.old}  ->  ${ch.new}`);
   }
   return 0;
+}
+
+/** A waiting instance's key is not known yet, so whether the lock's entry still holds cannot be said. */
+function lockComparison(locked: string, key: string | null): string {
+  if (key === null) return ' (compared once its upstream has run)';
+  return locked === key ? '' : ' (differs)';
+}
+
+/**
+ * Every string with `${...}` as the user wrote it in pipeline.yaml. A cmd stage's key, and so the
+ * manifest, keeps the parser's protected form ($⦃deps.x⦄); changing what is hashed would move every cmd
+ * stage's key, so only the display is converted.
+ */
+function asWritten<T>(value: T): T {
+  if (typeof value === 'string') return showExpressions(value) as T;
+  if (Array.isArray(value)) return value.map(asWritten) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [showExpressions(k), asWritten(v)])) as T;
+  return value;
 }

@@ -103,3 +103,52 @@ describe('progress is on stderr and plain where asked', () => {
     }
   });
 });
+
+describe('show and dag say what they can know', () => {
+  const CMD = `version: 1
+stages:
+  write:
+    cmd: ["sh", "-c", 'printf %s "$1" > "$2/msg.txt"', "sh", "\${params.msg}", "\${out}"]
+    params: { msg: hello }
+    outputs: [msg.txt]
+  copy:
+    cmd: ["cp", "\${deps.w}/msg.txt", "\${out}/copy.txt"]
+    deps: { w: write }
+`;
+
+  test("show: a waiting instance's lock entry is not said to differ; ${...} is shown as written, also in --json", async () => {
+    const repo = makeRepo({ 'pipeline.yaml': CMD });
+    expect((await cli(repo, 'repro')).code).toBe(0);
+    const built = await cli(repo, 'show', 'copy', '--json');
+    expect(built.out).toContain('"${deps.w}/msg.txt"');
+    expect(built.out).toContain('"${out}/copy.txt"');
+    expect(built.out).not.toMatch(/[\u2983\u2984]/);
+    // The key is unchanged: what is hashed keeps its own form, only the display is converted.
+    expect(JSON.parse(built.out).manifest.key).toBe(JSON.parse(repo.read('grokpipe.lock')).profiles.default.copy.key);
+    repo.write('pipeline.yaml', CMD.replace('msg: hello', 'msg: bye'));
+    const waiting = await cli(repo, 'show', 'copy');
+    expect(waiting.out).toMatch(/^state +waiting/m);
+    expect(waiting.out).toMatch(/^lock +[0-9a-f]{64} \(compared once its upstream has run\)$/m);
+    expect(waiting.out).not.toContain('differs');
+  });
+
+  test('dag: a sharded stage is one node without an edge to itself (which read as a cycle)', async () => {
+    const repo = makeRepo({
+      'pipeline.yaml': 'version: 1\nvars: { n: 2 }\nstages:\n  walk:\n    uses: stages/walk.ts\n    params: { n: "${vars.n}" }\n    shard: { axis: seed, count: n, barrier: true }\n  sum:\n    uses: stages/walk.ts\n    deps: { walk: walk }\n',
+      'stages/walk.ts': 'export default {};\n',
+    });
+    const text = await cli(repo, 'dag');
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/^walk \(1 instance, stages\/walk\.ts; sharded by seed, merged within the stage\)$/m);
+    expect(text.out).not.toMatch(/^walk [^\n]*\n {4}<- /m);
+    expect(text.out).toMatch(/^sum [^\n]*\n {4}<- walk$/m);
+    const dot = await cli(repo, 'dag', '--dot');
+    expect(dot.out).not.toContain('"walk" -> "walk"');
+    expect(dot.out).toContain('"walk" -> "sum"');
+    const mermaid = await cli(repo, 'dag', '--mermaid');
+    expect(mermaid.out).not.toMatch(/(n\d+) --> \1$/m);
+    // The instances keep every edge: shards, barrier, merge.
+    const instances = await cli(repo, 'dag', '--instances');
+    expect(instances.out).toMatch(/^walk\.barrier\n {4}<- walk\.run\[seed=0\], walk\.run\[seed=1\]$/m);
+  });
+});
