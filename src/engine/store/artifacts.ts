@@ -68,7 +68,8 @@ export function manifestIsTrusted(root: string, manifest: Manifest | null, key: 
   return isIntact(root, manifest.instance, manifest.outputs, cache);
 }
 
-function sameOutputs(a: Record<string, string>, b: Record<string, string>): boolean {
+/** True when both list the same files with the same hashes. */
+export function sameOutputs(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && b[k] === a[k]);
 }

@@ -3,8 +3,8 @@
  * the run record by key, the folder installed), and restoring a key's record into its folder. Both
  * install by rename (artifacts.ts), so a folder is never half-written.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { installInstance, type Manifest } from './artifacts.ts';
 import type { KeyComponents } from '../keys/instance-key.ts';
 import type { ObjectStore, RunRecord } from './object-store.ts';
@@ -48,4 +48,21 @@ export function restoreRecord(root: string, store: ObjectStore, record: RunRecor
   const manifest: Manifest = { format: 1, instance: of.instance, stage: of.stage, key: of.key, outputs: record.outputs, components: of.components, durationMs: record.durationMs, producedBy: record.instance, how: 'restored' };
   installInstance(root, staged, manifest);
   return { ok: true };
+}
+
+/** Where the outputs of a run that disagreed with grokpipe.lock are kept, per instance, for a user to compare. */
+export const DIVERGED_DIR = join('.grokpipe', 'diverged');
+
+/**
+ * Moves the outputs a run wrote into `outDir` to .grokpipe/diverged/<instance>/ (replacing what an earlier
+ * disagreement left there), outside the store and artifacts/, which keep the locked results. Returns the
+ * folder, relative to the repository.
+ */
+export function keepDiverged(root: string, instance: string, outDir: string): string {
+  const rel = join(DIVERGED_DIR, instance);
+  const target = join(root, rel);
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(dirname(target), { recursive: true });
+  renameSync(outDir, target);
+  return rel;
 }

@@ -6,9 +6,9 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { instanceDir } from '../store/artifacts.ts';
+import { instanceDir, sameOutputs } from '../store/artifacts.ts';
 import type { LockWriter } from '../store/lock-writer.ts';
-import { restoreRecord, storeRun, type ResultOf } from '../store/results.ts';
+import { keepDiverged, restoreRecord, storeRun, type ResultOf } from '../store/results.ts';
 import type { RunRecord } from '../store/object-store.ts';
 import type { Instance } from '../pipeline/plan.ts';
 import type { PreparedInstance } from '../keys/prepare.ts';
@@ -21,7 +21,7 @@ import { runOneInstance } from '../run/run-instance.ts';
 import { noteDoing } from '../crash-context.ts';
 import { formatDuration } from '../duration.ts';
 import { faultCode, faultSentence } from '../fs-faults.ts';
-import { decide, type Decision } from './decide.ts';
+import { decide, differingFiles, type Decision } from './decide.ts';
 import type { Workspace } from './workspace.ts';
 
 type Keyed = Exclude<Decision, { action: 'invalid' }>;
@@ -89,6 +89,7 @@ export class InstanceBuilder {
     const p = ws.prepared.byName.get(name)!;
     const d = decide(p, (u) => this.outputsOf.get(u)!, { root: ws.root, profile: ws.plan.profile, lock: ws.lock, store: ws.store, cache: ws.cache, force: this.b.force });
     if (d.action === 'invalid') return finish(name, { status: 'failed', reason: d.reason });
+    if (d.action === 'run' && d.distrusted) this.b.reporter.warn(`the store's run record for ${name} (key ${d.key.slice(0, 12)}) disagrees with grokpipe.lock on ${d.distrusted.join(', ')}: not restored; ${name} is rebuilt and compared with the lock`);
     if (d.action === 'up-to-date') {
       this.succeeded(name, d.key, d.outputs);
       return finish(name, { status: 'up-to-date' });
@@ -97,7 +98,7 @@ export class InstanceBuilder {
     if (sibling) {
       if (!(await sibling)) return finish(name, { status: 'skipped', reason: 'an instance with the same key failed' });
       const rec = ws.store.readRecord(d.key);
-      if (rec && this.restore(p, d, rec, 'same key as an instance that just ran')) return true;
+      if (rec && (!d.evidence || sameOutputs(rec.outputs, d.evidence.outputs)) && this.restore(p, d, rec, 'same key as an instance that just ran')) return true;
     } else if (d.action === 'restorable' && this.restore(p, d, d.record)) {
       return true;
     }
@@ -160,6 +161,7 @@ export class InstanceBuilder {
         rmSync(outDir, { recursive: true, force: true });
         return finish(name, { status: 'failed', ms, reason: checked.reason, detail: [...checked.detail, `(full log: .grokpipe/logs/${name}.log)`] });
       }
+      if (d.evidence && !sameOutputs(checked.outputs, d.evidence.outputs)) return this.diverged(p, d, d.evidence.outputs, outDir, checked.outputs, ms);
       return this.keep(p, d, outDir, checked.outputs, ms);
     } catch (e) {
       if (!faultCode(e)) throw noteDoing(e, `running ${name}`);
@@ -168,6 +170,22 @@ export class InstanceBuilder {
     } finally {
       release();
     }
+  }
+
+  /**
+   * The run gave other bytes than grokpipe.lock records for the same key: nondeterminism, or a lock edited
+   * by hand; never an update. Nothing is stored or recorded; the new outputs are kept aside to compare.
+   */
+  private diverged(p: PreparedInstance, d: Keyed, locked: Record<string, string>, outDir: string, outputs: Record<string, string>, ms: number): boolean {
+    const name = p.instance.name;
+    const aside = keepDiverged(this.b.ws.root, name, outDir);
+    const detail = differingFiles(locked, outputs).map((f) => `${f}: grokpipe.lock ${locked[f] ?? '(absent)'}, this run ${outputs[f] ?? '(absent)'}`);
+    return this.b.finish(name, {
+      status: 'failed',
+      ms,
+      reason: `its outputs differ from those grokpipe.lock records for the same key (${d.key.slice(0, 12)}): stage ${p.instance.stage} is not deterministic, or grokpipe.lock was edited. Nothing was stored or recorded (grokpipe.lock, the store and artifacts/${name} are as they were); this run's outputs are in ${aside}/ to compare. If grokpipe.lock was edited by hand, restore it (git checkout grokpipe.lock); otherwise find what varies between runs (an unseeded random number, the clock, thread or file order, a library or locale) and fix it: a stage whose code changed has a new key anyway, so this is never an update`,
+      detail,
+    });
   }
 
   /** Stores a checked run's outputs, installs its folder and records it in the lock. */

@@ -8,7 +8,7 @@
  * differ from the lock's entry for the same key is not trusted, and the instance is rebuilt and compared
  * with the lock (a disagreement then is nondeterminism or a tampered lock, never an update).
  */
-import { manifestIsTrusted, readManifest } from '../store/artifacts.ts';
+import { manifestIsTrusted, readManifest, sameOutputs } from '../store/artifacts.ts';
 import type { FileHashCache } from '../hashing/file-hash-cache.ts';
 import { inputKey, keyOf, type KeyComponents } from '../keys/instance-key.ts';
 import type { LockEntry, LockFile } from '../store/lock-file.ts';
@@ -96,7 +96,7 @@ export function decide(p: PreparedInstance, outputsOf: (name: string) => Record<
   if (ctx.force) return { ...keyed, action: 'run', reason: '--force' };
 
   const record = ctx.store.readRecord(key);
-  const recordAgrees = record !== null;
+  const recordAgrees = record !== null && (!evidence || sameOutputs(record.outputs, evidence.outputs));
   const manifest = readManifest(ctx.root, name);
   if (manifestIsTrusted(ctx.root, manifest, key, ctx.cache, { record: recordAgrees ? record : null, locked: evidence })) {
     return { ...keyed, action: 'up-to-date', outputs: manifest!.outputs };
@@ -104,6 +104,10 @@ export function decide(p: PreparedInstance, outputsOf: (name: string) => Record<
   const ownFolder = manifest !== null && manifest.key === key;
   if (recordAgrees) {
     return { ...keyed, action: 'restorable', record: record!, reason: ownFolder ? 'its folder was modified or is incomplete; the store has its outputs' : 'the store has outputs for its key (an earlier build); restores without running' };
+  }
+  if (record) {
+    const files = differingFiles(record.outputs, evidence!.outputs);
+    return { ...keyed, action: 'run', distrusted: files, reason: `the store's run record for its key disagrees with grokpipe.lock on ${files.join(', ')}; the committed lock outranks the store, so it is rebuilt and compared with the lock` };
   }
   if (ownFolder) return { ...keyed, action: 'run', reason: 'its folder was modified (or its manifest is vouched for by neither a run record nor grokpipe.lock) and the store has no copy' };
   const locked = ctx.lock.profiles[ctx.profile]?.[name];

@@ -2,8 +2,10 @@
  * repro: bring the selected instances up to date. For each instance, in dependency order and up to
  * `jobs` runs at a time: compute its key from the code closure, params, compute identity and upstream
  * output hashes; if its folder already holds that key, nothing to do; if the store has a run record
- * for the key, restore it (every byte re-hashed); otherwise run it in a child process, store the
- * outputs, replace its folder atomically and record it in grokpipe.lock.
+ * for the key, restore it (every byte re-hashed); otherwise run it through the executor, store the
+ * outputs, replace its folder atomically and record it in grokpipe.lock (decide.ts, bring-up-to-date.ts).
+ * The committed lock is evidence: outputs that differ from its entry under the same key are never stored
+ * nor recorded. This file is the scheduling: dependency order, the run's stop, and the lock at the end.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
