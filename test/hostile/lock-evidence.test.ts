@@ -67,8 +67,8 @@ describe('bytes that differ from the lock under the same key', () => {
     expect(repo.exists('artifacts/gen[k=1]')).toBe(false);
     expect(JSON.parse(repo.read('.grokpipe/diverged/gen[k=1]/out.json'))).toEqual({ value: 1 });
     // sum depends on it and does not run; gen[k=2] agrees with the lock and is built
-    expect(ranIn(r.out)).toEqual(['gen[k=2]']);
-    expect(r.out).toMatch(/sum.*upstream gen\[k=1\] did not succeed/);
+    expect(ranIn(r.err)).toEqual(['gen[k=2]']);
+    expect(r.out + r.err).toMatch(/sum.*upstream gen\[k=1\] did not succeed/);
     // a second try is the same error, not an update
     const again = await cli(repo, 'repro');
     expect(again.code).toBe(1);
@@ -95,7 +95,7 @@ describe('bytes that differ from the lock under the same key', () => {
     const lock = repo.read('grokpipe.lock');
     const r = await cli(repo, 'repro', '--force');
     expect(r.code, r.out + r.err).toBe(0);
-    expect(ranIn(r.out)).toEqual(['gen[k=1]', 'gen[k=2]', 'sum']);
+    expect(ranIn(r.err)).toEqual(['gen[k=1]', 'gen[k=2]', 'sum']);
     expect(repo.read('grokpipe.lock')).toBe(lock);
     expect(repo.exists('.grokpipe/diverged')).toBe(false);
   });
@@ -120,8 +120,8 @@ describe('the committed lock outranks the store', () => {
     const r = await cliWithStore(second, dir, 'repro');
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out + r.err).toMatch(/the store's run record for gen\[k=1\] .* disagrees with grokpipe\.lock on out\.json: not restored/);
-    expect(ranIn(r.out)).toEqual(['gen[k=1]']);
-    expect(restoredIn(r.out)).toEqual(['gen[k=2]', 'sum']);
+    expect(ranIn(r.err)).toEqual(['gen[k=1]']);
+    expect(restoredIn(r.err)).toEqual(['gen[k=2]', 'sum']);
     expect(second.read('grokpipe.lock')).toBe(lock);
     expect(JSON.parse(second.read('artifacts/gen[k=1]/out.json'))).toEqual({ value: 1 });
     expect(JSON.parse(second.read('artifacts/sum/sum.json'))).toEqual({ total: 3 });
@@ -147,8 +147,8 @@ describe('the committed lock outranks the store', () => {
     const lock = repo.read('grokpipe.lock');
     const r = await cli(repo, 'repro');
     expect(r.code, r.out + r.err).toBe(0);
-    expect(restoredIn(r.out)).toEqual([]);
-    expect(ranIn(r.out)).toEqual(['gen[k=1]']);
+    expect(restoredIn(r.err)).toEqual([]);
+    expect(ranIn(r.err)).toEqual(['gen[k=1]']);
     expect(JSON.parse(repo.read('artifacts/gen[k=1]/out.json'))).toEqual({ value: 1 });
     expect(repo.read('grokpipe.lock')).toBe(lock);
   });
