@@ -171,9 +171,9 @@ describe.skipIf(noSlurm !== null)(`repro --executor slurm on a real cluster${noS
     const before = snapshot(repo);
     const r = cliProcess(repo, 'repro', '--executor', 'slurm', 'slow');
     expect(r.code, r.out + r.err).toBe(1);
-    expect(r.out).toMatch(/FAILED\s+slow: Slurm refused the job/);
-    expect(r.out).toContain('--mem=900T');
-    expect(r.out).toMatch(/lower resources of stage `slow`/);
+    expect(r.err).toMatch(/FAILED\s+slow: Slurm refused the job/);
+    expect(r.err).toContain('--mem=900T');
+    expect(r.err).toMatch(/lower resources of stage `slow`/);
     expect(snapshot(repo)).toEqual(before);
   }, 120_000);
 });
