@@ -110,6 +110,8 @@ interface Timed {
   out: string;
 }
 
+// spawnSync, not zx as in the other drivers: the time taken is the tool's own process, with no shell
+// started before it, which is what the Snakemake peer is timed by too.
 function run(cwd: string, argv: string[]): Timed {
   const t = performance.now();
   const r = spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, FORCE_COLOR: '0' } });

@@ -25,10 +25,10 @@
  * so the same step is 2-5x fewer FLOPs for us: the table prints both rates, each against the machine peak,
  * and ours against the wasm SIMD ceiling (128-bit multiply + add, no FMA), the most our kernels can reach.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { $ } from 'zx';
 import type { FloatArray, Kernel, ModelKind, Precision } from '../src/grok/kernels/contract.ts';
 import { createKernel } from '../src/grok/kernels/ts/index.ts';
 import { createWasmKernel } from '../src/grok/kernels/wasm/index.ts';
@@ -102,19 +102,17 @@ const torchScripts: Record<ModelKind, string> = {
 /** The first python that imports torch, or null. */
 export function findTorchPython(): { python: string; version: string } | null {
   for (const python of ['python3', '/usr/bin/python3']) {
-    const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-    if (probe.status === 0) return { python, version: probe.stdout.trim() };
+    const probe = $.sync({ nothrow: true, quiet: true })`${python} -c ${'import torch; print(torch.__version__)'}`;
+    if (probe.exitCode === 0) return { python, version: probe.stdout.trim() };
   }
   return null;
 }
 
 function measureTorch(python: string, model: ModelKind, p: number, precision: Precision, seconds: number): number {
   const torchScript = torchScripts[model];
-  const run = spawnSync(python, [torchScript, '--p', String(p), '--precision', precision, '--seconds', String(seconds), '--fraction', String(FRACTION)], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-  });
-  if (run.status !== 0) throw new Error(`bench: ${python} ${torchScript} failed (exit ${run.status}):\n${run.stderr}`);
+  const oneThread = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const run = $.sync({ env: oneThread, nothrow: true, quiet: true })`${python} ${torchScript} --p ${p} --precision ${precision} --seconds ${seconds} --fraction ${FRACTION}`;
+  if (run.exitCode !== 0) throw new Error(`bench: ${python} ${torchScript} failed (exit ${run.exitCode}):\n${run.stderr}`);
   const line = run.stdout.trim().split('\n').pop() ?? '';
   const result = JSON.parse(line) as { stepsPerSecond: number; n: number; threads: number };
   if (result.threads !== 1) throw new Error(`bench: expected PyTorch on one thread, found ${result.threads}`);

@@ -15,12 +15,12 @@
  * This machine's speed drifts by tens of percent over minutes (a shared host), so the four measurements
  * alternate for `rounds` rounds and the best of each is kept: drift only ever slows a round down.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { $ } from 'zx';
 import { bufferIo } from '../src/cli/io.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 
@@ -80,11 +80,7 @@ async function timedProcesses(n: number): Promise<number> {
   await Promise.all(
     Array.from({ length: n }, (_, k) => {
       const mine = Array.from({ length: cells }, (_, i) => i).filter((i) => i % n === k);
-      return new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', worker, String(steps), String(seeds), ...mine.map(String)], { cwd: PROJECT, stdio: ['ignore', 'ignore', 'inherit'] });
-        child.on('error', reject);
-        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`scaling-worker exited with ${code}`))));
-      });
+      return $({ cwd: PROJECT, stdio: ['ignore', 'ignore', 'inherit'] })`${process.execPath} --import tsx ${worker} ${steps} ${seeds} ${mine}`;
     }),
   );
   return (performance.now() - start) / 1000;
