@@ -6,7 +6,7 @@ import { createReporter } from '../engine/ui/progress.ts';
 import type { CliIo } from './io.ts';
 import { jobsOption, parse, rootFrom } from './options.ts';
 
-export const REPRO_USAGE = 'grokpipe repro [targets...] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait] [--executor local|slurm] [--verbose] [--set vars.x=v] [-C dir]';
+export const REPRO_USAGE = 'grokpipe repro [targets...] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait] [--frozen] [--executor local|slurm] [--verbose] [--set vars.x=v] [-C dir]';
 
 export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('repro', argv, {
@@ -15,6 +15,7 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     jobs: { type: 'string', short: 'j' },
     'keep-going': { type: 'boolean', short: 'k' },
     wait: { type: 'boolean' },
+    frozen: { type: 'boolean' },
     executor: { type: 'string', short: 'e' },
     verbose: { type: 'boolean', short: 'v' },
   }, REPRO_USAGE);
@@ -36,6 +37,7 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     jobs,
     keepGoing: values['keep-going'],
     wait: values.wait,
+    frozen: values.frozen,
     executor,
     reporter,
     signal: io.signal,

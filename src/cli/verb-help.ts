@@ -23,6 +23,8 @@ options:
   -j, --jobs <N>           instances running at once (default: the machine's cores; 1000 with slurm)
   -k, --keep-going         after a failure, go on with every instance that does not depend on it
   --wait                   wait for another repro in this repository to finish instead of refusing
+  --frozen                 for CI: any change to grokpipe.lock (a new entry, a changed key, a removed
+                           entry) is an error naming the instances, and the lock is not written
   -e, --executor <name>    where instances run: local (child processes here, the default) or slurm
                            (one sbatch job per instance)
   -v, --verbose            show each stage's log lines as they come

@@ -89,6 +89,8 @@ export class InstanceBuilder {
     const p = ws.prepared.byName.get(name)!;
     const d = decide(p, (u) => this.outputsOf.get(u)!, { root: ws.root, profile: ws.plan.profile, lock: ws.lock, store: ws.store, cache: ws.cache, force: this.b.force });
     if (d.action === 'invalid') return finish(name, { status: 'failed', reason: d.reason });
+    const refusal = this.b.lockWriter.refusal(name, d.key);
+    if (refusal) return finish(name, { status: 'failed', reason: refusal });
     if (d.action === 'run' && d.distrusted) this.b.reporter.warn(`the store's run record for ${name} (key ${d.key.slice(0, 12)}) disagrees with grokpipe.lock on ${d.distrusted.join(', ')}: not restored; ${name} is rebuilt and compared with the lock`);
     if (d.action === 'up-to-date') {
       this.succeeded(name, d.key, d.outputs);

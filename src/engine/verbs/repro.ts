@@ -25,6 +25,8 @@ import { executorSettings, openWorkspace, type OpenOptions, type Workspace } fro
 export interface ReproOptions extends OpenOptions {
   dryRun?: boolean;
   force?: boolean;
+  /** Refuse any change to grokpipe.lock and never write it (CI; store/lock-writer.ts). */
+  frozen?: boolean;
   jobs?: number;
   keepGoing?: boolean;
   /** Wait for another repro in this repository instead of refusing. */
@@ -86,16 +88,16 @@ export async function repro(root: string, options: ReproOptions = {}): Promise<R
 
 async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter, executor: Executor, t0: number): Promise<ReproResult> {
   const { root, plan } = ws;
-  cleanArtifactLeftovers(root);
-  const runTmp = openRunTmp(root);
-  const logDir = join(root, '.grokpipe', 'logs');
-  mkdirSync(logDir, { recursive: true });
-
   // A run with --set overrides is not the profile: its results go to artifacts/ and the store, never into
   // grokpipe.lock, so the lock keeps the profile's own results (what verify and gc go by; docs/pipeline.md).
   const recordsLock = !options.set?.length;
   if (!recordsLock) reporter.warn(`--set ${options.set!.join(' ')}: results are not recorded in grokpipe.lock (they are not profile ${plan.profile}'s); verify keeps checking the profile's recorded results`);
-  const lockWriter = new LockWriter(root, ws.lock, plan.profile, recordsLock);
+  const lockWriter = new LockWriter(root, ws.lock, plan.profile, recordsLock, options.frozen);
+  if (!options.targets?.length) lockWriter.refuseDrops(new Set(plan.instances.map((i) => i.name)));
+  cleanArtifactLeftovers(root);
+  const runTmp = openRunTmp(root);
+  const logDir = join(root, '.grokpipe', 'logs');
+  mkdirSync(logDir, { recursive: true });
 
   const abort = new AbortController();
   options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
