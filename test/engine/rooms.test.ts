@@ -70,4 +70,13 @@ describe('the engine layout', () => {
     for (const f of files) if (!state.has(f)) visit(f);
     expect(cycles).toEqual([]);
   });
+
+  test('the executor contract imports no executor: only the stage contract and the worker protocol', () => {
+    // An implementation (local, Slurm) depends on run/executor.ts, never the other way: a new executor
+    // is written against the contract and named in run/executors.ts, the one file that knows them all.
+    const contract = join(ENGINE, 'run', 'executor.ts');
+    expect(graph.get(contract)!.map((d) => relative(ENGINE, d)).sort()).toEqual(['run/worker-protocol.ts', 'stage.ts']);
+    const naming = files.filter((f) => f !== join(ENGINE, 'run', 'executors.ts') && graph.get(f)!.some((d) => /executor\.ts$/.test(d) && d !== contract));
+    expect(naming.map((f) => relative(ENGINE, f))).toEqual([]);
+  });
 });

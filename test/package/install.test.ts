@@ -70,6 +70,12 @@ test('the npm pack tarball installs into an empty folder and runs a one-stage Ty
   let install = npm(study, [...common, '--offline']);
   if (install.code !== 0 && /ENOTCACHED/.test(install.out)) install = npm(study, [...common, '--prefer-offline']);
   expect(install.code, install.out).toBe(0);
+  // What an installed grokpipe does not need at run time is not installed with it: the compiler toolchain
+  // (the package ships build/kernels.wasm), zx (scripts and benchmarks) and the TensorFlow.js engine (an
+  // optional peer, installed by whoever chooses it). The study below runs without them.
+  const installed = (name: string) => existsSync(join(study, 'node_modules', name, 'package.json'));
+  expect(['assemblyscript', 'binaryen', 'zx', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-node'].filter(installed)).toEqual([]);
+  expect(['esbuild', 'tsx', 'ajv', 'yaml'].filter((n) => !installed(n))).toEqual([]);
 
   // 3. A one-stage TypeScript study, built with npx grokpipe.
   write(join(study, 'pipeline.yaml'), 'version: 1\nstages:\n  hello:\n    uses: stages/hello.ts\n    params: { greeting: hi, times: 3 }\n');
