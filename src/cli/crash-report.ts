@@ -10,6 +10,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { doingOf } from '../engine/crash-context.ts';
 import { findRoot } from '../engine/find-root.ts';
+import { logsDir } from '../engine/dot-grokpipe.ts';
 
 export const EXIT_INTERNAL = 70;
 
@@ -50,7 +51,7 @@ function writeTrace(text: string, argv: string[], cwd: string): string | null {
   const name = `crash-${stamp()}-${process.pid}.log`;
   const candidates: string[] = [];
   try {
-    candidates.push(join(findRoot(startDir(argv, cwd)), '.grokpipe', 'logs'));
+    candidates.push(logsDir(findRoot(startDir(argv, cwd))));
   } catch {
     // Not inside a repository: the temp folder only.
   }

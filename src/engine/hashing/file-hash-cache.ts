@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, t
 import { isAbsolute, join } from 'node:path';
 import type { ScannedImport } from './import-scan.ts';
 import { sha256OfFile } from '../sha256.ts';
+import { hashCacheDir } from '../dot-grokpipe.ts';
 
 /** 2: imports became lexed ScannedImport records (kind, specifier, position) instead of strings. */
 const FORMAT = 2;
@@ -41,7 +42,7 @@ export class FileHashCache {
    */
   constructor(root: string, options: { persistent?: boolean; readOnly?: boolean } = {}) {
     this.root = root;
-    const dir = join(root, '.grokpipe', 'cache');
+    const dir = hashCacheDir(root);
     this.file = join(dir, 'files.json');
     if (options.persistent === false) {
       this.clockNs = 0n;

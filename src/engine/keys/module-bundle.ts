@@ -26,6 +26,7 @@ import type { CodeClosure } from '../hashing/code-closure.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
 import { sha256OfJson } from '../sha256.ts';
 import { isTypeScriptModule } from './typescript-modules.ts';
+import { moduleBundleDir } from '../dot-grokpipe.ts';
 
 /** Bumped whenever the way a bundle is made changes (options, plugin), so old bundles are not reused. */
 const BUNDLE_FORMAT = 1;
@@ -45,7 +46,7 @@ class NotBundled extends Error {}
 
 /** Where a repository's bundles live (what `grokpipe gc` empties). */
 export function bundleDir(root: string): string {
-  return join(root, '.grokpipe', 'cache', 'modules');
+  return moduleBundleDir(root);
 }
 
 /** The bundle's file name: the module's name (to read a listing by) and the hash of what decides its code. */

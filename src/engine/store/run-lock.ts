@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GrokpipeError } from '../errors.ts';
 import { processAlive } from './run-tmp.ts';
+import { DOT, dotGrokpipeDir } from '../dot-grokpipe.ts';
 
-export const RUN_LOCK = join('.grokpipe', 'run.lock');
+export const RUN_LOCK = DOT.runLock;
 
 /** An unreadable lock older than this (by its mtime, or by how long we have watched it) is stale. */
 const UNREADABLE_STALE_MS = 1500;
@@ -74,7 +75,7 @@ function describeContent(text: string): string {
 }
 
 export async function acquireRunLock(root: string, options: RunLockOptions = {}): Promise<RunLock> {
-  const dir = join(root, '.grokpipe');
+  const dir = dotGrokpipeDir(root);
   mkdirSync(dir, { recursive: true });
   const path = join(root, RUN_LOCK);
   const mine: Holder = { pid: process.pid, command: options.command ?? 'grokpipe', start: startTicks(process.pid) };

@@ -6,8 +6,9 @@
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { DOT } from '../dot-grokpipe.ts';
 
-export const TMP_DIR = join('.grokpipe', 'tmp');
+export const TMP_DIR = DOT.tmp;
 
 export function processAlive(pid: number): boolean {
   try {

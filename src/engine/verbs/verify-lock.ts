@@ -21,6 +21,7 @@ import { collectOutputs } from '../run/stage-io.ts';
 import { sha256 } from '../sha256.ts';
 import { decide, differingFiles } from './decide.ts';
 import { executorSettings, openWorkspace, type OpenOptions } from './workspace.ts';
+import { verifyScratchDir } from '../dot-grokpipe.ts';
 
 export interface LockCheck {
   instance: string;
@@ -105,7 +106,7 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
   const chosen = chooseInstances(plan.profile, plan.byName, section, locked, options);
 
   const runLock = await acquireRunLock(root, { command: 'grokpipe verify --lock', signal: options.signal, onStale: (why) => (options.reporter ?? silentReporter).warn(why) });
-  const scratch = join(root, '.grokpipe', `verify-${uniqueSuffix()}`);
+  const scratch = verifyScratchDir(root, uniqueSuffix());
   mkdirSync(scratch, { recursive: true });
   const reporter = options.reporter ?? silentReporter;
   const abort = options.signal ?? new AbortController().signal;

@@ -22,6 +22,7 @@ import type { SlurmSettings } from './slurm-config.ts';
 import { requireSlurmCommands } from './slurm-queue.ts';
 import { JobSubmitter, type SlurmRunSettings } from './slurm-submit.ts';
 import { writeJobFiles, type TrackedJob } from './slurm-tracked-job.ts';
+import { slurmRunDir } from '../../dot-grokpipe.ts';
 
 export type { SlurmRunSettings } from './slurm-submit.ts';
 
@@ -31,7 +32,7 @@ const JOB_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './slu
 export async function slurmExecutor(run: SlurmRunSettings, slots: number, warn: (m: string) => void = () => {}): Promise<Executor> {
   await requireSlurmCommands();
   const runName = `grokpipe-${randomBytes(4).toString('hex')}`;
-  const runDir = join(run.root, '.grokpipe', 'slurm', runName);
+  const runDir = slurmRunDir(run.root, runName);
   mkdirSync(runDir, { recursive: true });
   return new SlurmExecutor(run, runName, runDir, slots, warn);
 }
