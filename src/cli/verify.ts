@@ -12,7 +12,7 @@ import { readLock } from '../engine/store/lock-file.ts';
 import { buildPlan } from '../engine/pipeline/plan.ts';
 import { loadProject } from '../engine/pipeline/project.ts';
 import { createReporter, formatDuration } from '../engine/ui/progress.ts';
-import { verifyLock, type LockCheck } from '../engine/verbs/verify-lock.ts';
+import { verifyLock, type LockCheck, type VerifyLockResult } from '../engine/verbs/verify-lock.ts';
 import type { CliIo } from './io.ts';
 import { jobsOption, parse, rootFrom } from './options.ts';
 
@@ -40,14 +40,15 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
     if (!Number.isInteger(sample) || sample < 1) throw new GrokpipeError({ title: 'bad value for --sample', expected: 'a whole number of instances, at least 1', found: `\`${values.sample}\`` });
     if (positionals.length) throw new GrokpipeError({ title: 'give either --sample N or instance names, not both', expected: VERIFY_USAGE, found: argv.join(' ') });
   }
-  const { profile, checks, artifacts } = await verifyLock(root, { profile: values.profile, set: values.set, instances: positionals, sample, jobs: jobsOption(values.jobs), reporter: values.verbose ? createReporter(io.err, { verbose: true }) : undefined, signal: io.signal });
+  const { profile, checks, artifacts, against } = await verifyLock(root, { profile: values.profile, set: values.set, instances: positionals, sample, jobs: jobsOption(values.jobs), reporter: values.verbose ? createReporter(io.err, { verbose: true }) : undefined, signal: io.signal });
   const failed = checks.filter((c) => c.status === 'FAIL').length;
   const altered = artifacts.filter((c) => c.status === 'FAIL');
   const exitCode = failed || altered.length ? 1 : 0;
   if (values.json) {
-    io.out.write(canonicalJsonPretty(lockDocument(profile, checks, artifacts, exitCode)));
+    io.out.write(canonicalJsonPretty(lockDocument(profile, checks, artifacts, exitCode, against)));
     return exitCode;
   }
+  if (against.note) io.out.write(`note: ${against.note}\n`);
   io.out.write(`verify --lock (profile ${profile}): rebuilt ${checks.length} instance${checks.length === 1 ? '' : 's'} in a scratch folder\n`);
   for (const c of checks) {
     io.out.write(`${c.status}  ${c.instance}${c.ms !== undefined ? `  (${formatDuration(c.ms)})` : ''}${c.note ? `: ${c.note}` : ''}\n`);
@@ -63,13 +64,14 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
 }
 
 /** `verify --lock --json` (docs/json.md): the rebuilt instances, then the folders of artifacts/. */
-function lockDocument(profile: string, checks: LockCheck[], artifacts: LockCheck[], exitCode: number) {
+function lockDocument(profile: string, checks: LockCheck[], artifacts: LockCheck[], exitCode: number, against: VerifyLockResult['against']) {
   const row = (c: LockCheck) => ({ instance: c.instance, status: c.status.toLowerCase(), ms: c.ms ?? null, note: c.note ?? null, diffs: c.diffs.map((d) => ({ file: d.file, locked: d.locked, found: d.rebuilt })) });
   return {
     grokpipe: 'verify-lock',
     version: 1,
     profile,
     exitCode,
+    against,
     rebuilt: checks.map(row),
     artifacts: artifacts.map(row),
   };

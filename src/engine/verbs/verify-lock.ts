@@ -2,7 +2,8 @@
  * verify --lock: rebuild what grokpipe.lock lists for a profile, in a scratch folder, and compare
  * every output hash with the lock. Inputs come from the store (verified) or, failing that, from an
  * intact artifacts folder holding exactly the locked outputs. The store's objects and artifacts/ are
- * never written. Sampling (--sample N) is deterministic: the N instances whose names hash lowest.
+ * never written. Sampling (--sample N) is deterministic: the N instances whose names hash lowest. The lock
+ * compared with is the committed one (store/committed-lock.ts): in a git checkout, grokpipe.lock as of HEAD.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,8 +21,11 @@ import { runOneInstance } from '../run/run-instance.ts';
 import { collectOutputs } from '../run/stage-io.ts';
 import { sha256 } from '../sha256.ts';
 import { decide, differingFiles } from './decide.ts';
-import { executorSettings, openWorkspace, type OpenOptions } from './workspace.ts';
+import { executorSettings, openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
+import { committedLock, type CommittedLock } from '../store/committed-lock.ts';
 import { verifyScratchDir } from '../dot-grokpipe.ts';
+import type { LockEntry, LockFile } from '../store/lock-file.ts';
+import type { Executor } from '../run/executor.ts';
 
 export interface LockCheck {
   instance: string;
@@ -95,97 +99,123 @@ function chooseInstances(profile: string, byName: Map<string, Instance>, section
   return locked;
 }
 
-export async function verifyLock(root: string, options: VerifyLockOptions = {}): Promise<{ profile: string; checks: LockCheck[]; artifacts: LockCheck[] }> {
+export interface VerifyLockResult {
+  profile: string;
+  checks: LockCheck[];
+  artifacts: LockCheck[];
+  /** Which grokpipe.lock was the evidence (store/committed-lock.ts), and what to know about it. */
+  against: { source: CommittedLock['source']; note: string | null };
+}
+
+export async function verifyLock(root: string, options: VerifyLockOptions = {}): Promise<VerifyLockResult> {
   const ws = await openWorkspace(root, { profile: options.profile, set: options.set });
-  const { plan, prepared, store, lock } = ws;
-  const section = lock.profiles[plan.profile] ?? {};
+  const { plan } = ws;
+  // The evidence is the committed lock, never one a run since the last commit wrote.
+  const committed = committedLock(root);
+  const section = committed.lock.profiles[plan.profile] ?? {};
   const locked = plan.instances.filter((i) => section[i.name]);
   if (locked.length === 0) {
-    throw new GrokpipeError({ title: `grokpipe.lock has no instances for profile ${plan.profile}`, file: 'grokpipe.lock', expected: `a lock written by grokpipe repro --profile ${plan.profile}`, found: 'no entries', hint: `run grokpipe repro --profile ${plan.profile} and commit grokpipe.lock` });
+    throw new GrokpipeError({ title: `grokpipe.lock has no instances for profile ${plan.profile}${committed.source === 'HEAD' ? ' (as committed in HEAD)' : ''}`, file: 'grokpipe.lock', expected: `a lock written by grokpipe repro --profile ${plan.profile}`, found: 'no entries', hint: `run grokpipe repro --profile ${plan.profile} and commit grokpipe.lock` });
   }
   const chosen = chooseInstances(plan.profile, plan.byName, section, locked, options);
-
-  const runLock = await acquireRunLock(root, { command: 'grokpipe verify --lock', signal: options.signal, onStale: (why) => (options.reporter ?? silentReporter).warn(why) });
+  const reporter = options.reporter ?? silentReporter;
+  const runLock = await acquireRunLock(root, { command: 'grokpipe verify --lock', signal: options.signal, onStale: (why) => reporter.warn(why) });
   const scratch = verifyScratchDir(root, uniqueSuffix());
   mkdirSync(scratch, { recursive: true });
-  const reporter = options.reporter ?? silentReporter;
-  const abort = options.signal ?? new AbortController().signal;
   try {
-    const inputDirs = new Map<string, string>();
-    const materialize = (u: string): string | null => {
-      const hit = inputDirs.get(u);
-      if (hit) return hit;
-      const outs = section[u]!.outputs;
-      const dir = mkdtempSync(join(scratch, 'in-'));
-      if (store.restoreInto(outs, dir).ok) {
-        inputDirs.set(u, dir);
-        return dir;
-      }
-      rmSync(dir, { recursive: true, force: true });
-      if (isIntact(root, u, outs, ws.cache)) {
-        inputDirs.set(u, instanceDir(root, u));
-        return instanceDir(root, u);
-      }
-      return null;
-    };
     const jobs = Math.max(1, options.jobs ?? 1);
     const executor = await createExecutor(options.executor ?? DEFAULT_EXECUTOR, executorSettings(ws, jobs, (m) => reporter.warn(m)));
-    const pool = new Pool(executor.slots);
-    reporter.begin({ profile: plan.profile, total: chosen.length, jobs: executor.slots, executor: executor.name });
-    const checkOne = async (inst: Instance, priority: number): Promise<LockCheck> => {
-      const release = await pool.acquire(priority);
-      try {
-        return await rebuildAndCompare(inst);
-      } finally {
-        release();
-      }
-    };
-    const rebuildAndCompare = async (inst: Instance): Promise<LockCheck> => {
-      const name = inst.name;
-      const entry = section[name]!;
-      const p = prepared.byName.get(name)!;
-      const missingUp = inst.deps.flatMap((d) => d.instances).find((u) => !section[u]);
-      if (missingUp) return { instance: name, status: 'FAIL', note: `its upstream ${missingUp} is not in the lock`, diffs: [] };
-      // verify --lock always rebuilds: the decision gives the key from the lock's upstream outputs.
-      const d = decide(p, (u) => section[u]!.outputs, { root, profile: plan.profile, lock, store, cache: ws.cache, force: true });
-      if (d.action === 'invalid') return { instance: name, status: 'FAIL', note: d.reason, diffs: [] };
-      if (d.key !== entry.key) {
-        const rec = store.readRecord(entry.key);
-        const changes = rec ? diffComponents(rec.components, d.components).map((c) => `${c.component} ${c.what}: ${c.old} -> ${c.new}`) : [];
-        return { instance: name, status: 'FAIL', note: `the lock is out of date for ${name}: its key is now ${d.key.slice(0, 12)}, the lock has ${entry.key.slice(0, 12)}${changes.length ? ` (${changes.slice(0, 3).join('; ')})` : ''}; run grokpipe repro first`, diffs: [] };
-      }
-      const dirs = new Map<string, string>();
-      for (const u of inst.deps.flatMap((dep) => dep.instances)) {
-        const dir = materialize(u);
-        if (!dir) return { instance: name, status: 'FAIL', note: `cannot get the locked outputs of ${u}: neither the store nor artifacts/${u} holds them (run grokpipe repro)`, diffs: [] };
-        dirs.set(u, dir);
-      }
-      const outDir = mkdtempSync(join(scratch, 'out-'));
-      const { result, ms } = await runOneInstance({ root, executor, prepared, p, outDir, scratch, reporter, signal: abort, logFile: null, inputDir: (u) => dirs.get(u)!, inputOutputs: (u) => section[u]!.outputs });
-      if (!result.ok) {
-        const c: LockCheck = { instance: name, status: 'FAIL', note: `the rebuild failed: ${result.reason}`, diffs: [], ms };
-        reporter.finish(name, { status: 'failed', ms, reason: c.note });
-        return c;
-      }
-      const got = collectOutputs(outDir, p);
-      rmSync(outDir, { recursive: true, force: true });
-      if (typeof got === 'string') return { instance: name, status: 'FAIL', note: got, diffs: [], ms };
-      const diffs = differingFiles(entry.outputs, got).map((f) => ({ file: f, locked: entry.outputs[f] ?? '(absent)', rebuilt: got[f] ?? '(absent)' }));
-      const c: LockCheck = { instance: name, status: diffs.length ? 'FAIL' : 'PASS', diffs, ms, note: diffs.length ? `${diffs.length} output${diffs.length === 1 ? ' differs' : 's differ'} from the lock` : undefined };
-      reporter.finish(name, diffs.length ? { status: 'failed', ms, reason: c.note } : { status: 'ran', ms });
-      return c;
-    };
     let checks: LockCheck[];
     try {
-      checks = await Promise.all(chosen.map((inst, i) => checkOne(inst, i)));
+      reporter.begin({ profile: plan.profile, total: chosen.length, jobs: executor.slots, executor: executor.name });
+      const rebuild = new Rebuild(ws, committed.lock, section, executor, reporter, scratch, options.signal ?? new AbortController().signal);
+      const pool = new Pool(executor.slots);
+      checks = await Promise.all(
+        chosen.map(async (inst, i) => {
+          const release = await pool.acquire(i);
+          try {
+            return await rebuild.check(inst);
+          } finally {
+            release();
+          }
+        }),
+      );
     } finally {
       await executor.close();
     }
     const artifacts = checkArtifactsAgainstLock(root, section, locked.map((i) => i.name), ws.cache);
-    return { profile: plan.profile, checks, artifacts };
+    return { profile: plan.profile, checks, artifacts, against: { source: committed.source, note: committed.note } };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     runLock.release();
     ws.cache.save();
+  }
+}
+
+/** Rebuilding locked instances in a scratch folder, each from the locked outputs of its upstream. */
+class Rebuild {
+  private readonly inputDirs = new Map<string, string>();
+  constructor(
+    private readonly ws: Workspace,
+    private readonly lock: LockFile,
+    private readonly section: Record<string, LockEntry>,
+    private readonly executor: Executor,
+    private readonly reporter: Reporter,
+    private readonly scratch: string,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** A folder holding the locked outputs of `u`: restored from the store (verified), else its intact artifacts folder. */
+  private materialize(u: string): string | null {
+    const hit = this.inputDirs.get(u);
+    if (hit) return hit;
+    const { root, store, cache } = this.ws;
+    const outs = this.section[u]!.outputs;
+    const dir = mkdtempSync(join(this.scratch, 'in-'));
+    if (store.restoreInto(outs, dir).ok) {
+      this.inputDirs.set(u, dir);
+      return dir;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    if (!isIntact(root, u, outs, cache)) return null;
+    this.inputDirs.set(u, instanceDir(root, u));
+    return instanceDir(root, u);
+  }
+
+  async check(inst: Instance): Promise<LockCheck> {
+    const { root, prepared, store, plan } = this.ws;
+    const name = inst.name;
+    const entry = this.section[name]!;
+    const p = prepared.byName.get(name)!;
+    const missingUp = inst.deps.flatMap((d) => d.instances).find((u) => !this.section[u]);
+    if (missingUp) return { instance: name, status: 'FAIL', note: `its upstream ${missingUp} is not in the lock`, diffs: [] };
+    // verify --lock always rebuilds: the decision gives the key from the lock's upstream outputs.
+    const d = decide(p, (u) => this.section[u]!.outputs, { root, profile: plan.profile, lock: this.lock, store, cache: this.ws.cache, force: true });
+    if (d.action === 'invalid') return { instance: name, status: 'FAIL', note: d.reason, diffs: [] };
+    if (d.key !== entry.key) {
+      const rec = store.readRecord(entry.key);
+      const changes = rec ? diffComponents(rec.components, d.components).map((c) => `${c.component} ${c.what}: ${c.old} -> ${c.new}`) : [];
+      return { instance: name, status: 'FAIL', note: `the lock is out of date for ${name}: its key is now ${d.key.slice(0, 12)}, the lock has ${entry.key.slice(0, 12)}${changes.length ? ` (${changes.slice(0, 3).join('; ')})` : ''}; run grokpipe repro first`, diffs: [] };
+    }
+    const dirs = new Map<string, string>();
+    for (const u of inst.deps.flatMap((dep) => dep.instances)) {
+      const dir = this.materialize(u);
+      if (!dir) return { instance: name, status: 'FAIL', note: `cannot get the locked outputs of ${u}: neither the store nor artifacts/${u} holds them (run grokpipe repro)`, diffs: [] };
+      dirs.set(u, dir);
+    }
+    const outDir = mkdtempSync(join(this.scratch, 'out-'));
+    const { result, ms } = await runOneInstance({ root, executor: this.executor, prepared, p, outDir, scratch: this.scratch, reporter: this.reporter, signal: this.signal, logFile: null, inputDir: (u) => dirs.get(u)!, inputOutputs: (u) => this.section[u]!.outputs });
+    if (!result.ok) {
+      const c: LockCheck = { instance: name, status: 'FAIL', note: `the rebuild failed: ${result.reason}`, diffs: [], ms };
+      this.reporter.finish(name, { status: 'failed', ms, reason: c.note });
+      return c;
+    }
+    const got = collectOutputs(outDir, p);
+    rmSync(outDir, { recursive: true, force: true });
+    if (typeof got === 'string') return { instance: name, status: 'FAIL', note: got, diffs: [], ms };
+    const diffs = differingFiles(entry.outputs, got).map((f) => ({ file: f, locked: entry.outputs[f] ?? '(absent)', rebuilt: got[f] ?? '(absent)' }));
+    const c: LockCheck = { instance: name, status: diffs.length ? 'FAIL' : 'PASS', diffs, ms, note: diffs.length ? `${diffs.length} output${diffs.length === 1 ? ' differs' : 's differ'} from the lock` : undefined };
+    this.reporter.finish(name, diffs.length ? { status: 'failed', ms, reason: c.note } : { status: 'ran', ms });
+    return c;
   }
 }
