@@ -16,6 +16,8 @@ export const DOT = {
   tmp: join(DOT_GROKPIPE, 'tmp'),
   runLock: join(DOT_GROKPIPE, 'run.lock'),
   slurm: join(DOT_GROKPIPE, 'slurm'),
+  /** Outputs of runs that disagreed with grokpipe.lock under the same key, kept to compare. */
+  diverged: join(DOT_GROKPIPE, 'diverged'),
 } as const;
 
 export const dotGrokpipeDir = (root: string): string => join(root, DOT_GROKPIPE);

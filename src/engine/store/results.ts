@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { installInstance, type Manifest } from './artifacts.ts';
+import { DOT } from '../dot-grokpipe.ts';
 import type { KeyComponents } from '../keys/instance-key.ts';
 import type { ObjectStore, RunRecord } from './object-store.ts';
 
@@ -50,16 +51,13 @@ export function restoreRecord(root: string, store: ObjectStore, record: RunRecor
   return { ok: true };
 }
 
-/** Where the outputs of a run that disagreed with grokpipe.lock are kept, per instance, for a user to compare. */
-export const DIVERGED_DIR = join('.grokpipe', 'diverged');
-
 /**
  * Moves the outputs a run wrote into `outDir` to .grokpipe/diverged/<instance>/ (replacing what an earlier
  * disagreement left there), outside the store and artifacts/, which keep the locked results. Returns the
  * folder, relative to the repository.
  */
 export function keepDiverged(root: string, instance: string, outDir: string): string {
-  const rel = join(DIVERGED_DIR, instance);
+  const rel = join(DOT.diverged, instance);
   const target = join(root, rel);
   rmSync(target, { recursive: true, force: true });
   mkdirSync(dirname(target), { recursive: true });

@@ -8,8 +8,8 @@
  * nor recorded. This file is the scheduling: dependency order, the run's stop, and the lock at the end.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { cleanArtifactLeftovers } from '../store/artifacts.ts';
+import { logsDir } from '../dot-grokpipe.ts';
 import { LockWriter } from '../store/lock-writer.ts';
 import { readLock } from '../store/lock-file.ts';
 import { acquireRunLock } from '../store/run-lock.ts';
@@ -96,7 +96,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
   if (!options.targets?.length) lockWriter.refuseDrops(new Set(plan.instances.map((i) => i.name)));
   cleanArtifactLeftovers(root);
   const runTmp = openRunTmp(root);
-  const logDir = join(root, '.grokpipe', 'logs');
+  const logDir = logsDir(root);
   mkdirSync(logDir, { recursive: true });
 
   const abort = new AbortController();
