@@ -113,15 +113,6 @@ function lockProblem(data: unknown): LockProblem | null {
   return null;
 }
 
-/** An entry of any profile for `instance` recorded with `key` (profiles may share an instance's key). */
-export function lockedWithKey(lock: LockFile, instance: string, key: string): LockEntry | undefined {
-  for (const section of Object.values(lock.profiles)) {
-    const e = section[instance];
-    if (e && e.key === key) return e;
-  }
-  return undefined;
-}
-
 export function lockText(lock: LockFile): string {
   return canonicalJsonPretty(lock);
 }
