@@ -5,8 +5,9 @@ import { DEFAULT_EXECUTOR, defaultSlots, EXECUTOR_NAMES, executorDescription, is
 import { createReporter } from '../engine/ui/progress.ts';
 import type { CliIo } from './io.ts';
 import { jobsOption, parse, rootFrom } from './options.ts';
+import { REMOTE_OPTIONS, remoteFromOptions } from './remote-option.ts';
 
-export const REPRO_USAGE = 'grokpipe repro [targets...] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait] [--frozen] [--executor local|slurm] [--verbose] [--set vars.x=v] [-C dir]';
+export const REPRO_USAGE = 'grokpipe repro [targets...] [--dry-run] [--force] [-j N] [--profile P] [--keep-going] [--wait] [--frozen] [--executor local|slurm] [--remote URL | --no-remote] [--verbose] [--set vars.x=v] [-C dir]';
 
 export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('repro', argv, {
@@ -18,6 +19,7 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     frozen: { type: 'boolean' },
     executor: { type: 'string', short: 'e' },
     verbose: { type: 'boolean', short: 'v' },
+    ...REMOTE_OPTIONS,
   }, REPRO_USAGE);
   if (values.help) return (io.out.write(`${REPRO_USAGE}\n`), 0);
   const root = rootFrom(io.cwd, values.C);
@@ -42,6 +44,8 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     reporter,
     signal: io.signal,
     command: `grokpipe repro ${argv.join(' ')}`.trim(),
+    // A dry run writes nothing, so it does not fetch either.
+    remote: values['dry-run'] ? null : remoteFromOptions(root, values),
   });
   if (result.plan) {
     const verb = { 'up-to-date': 'up to date   ', restorable: 'would restore', stale: 'would run    ', waiting: 'would run?   ' } as const;

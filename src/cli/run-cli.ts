@@ -27,6 +27,12 @@ verbs:
   gc [--dry-run]      remove store objects and records that nothing references
   verify [--profile P] | verify --lock [--sample N | instances...]
                       check claims.yaml against artifacts, or rebuild locked instances and compare
+  verify --remote URL --sample N [--seed S] [--budget D]
+                      the audit: pull every locked instance, rebuild N at random, check every claim
+  push [targets] [--remote URL] [-j N]
+                      send the lock's records and objects to the remote store (GROKPIPE_REMOTE)
+  pull [targets] [--remote URL] [-j N]
+                      fetch them from the remote store, each object hashed and checked against the lock
 
 common options: -C <dir> (repository, default: search upward for pipeline.yaml), --profile <name>,
   --set vars.<name>=<value>, -h/--help
@@ -45,6 +51,8 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   plan: async () => (await import('./plan.ts')).planCommand,
   gc: async () => (await import('./gc.ts')).gcCommand,
   verify: async () => (await import('./verify.ts')).verifyCommand,
+  push: async () => (await import('./transfer.ts')).pushCommand,
+  pull: async () => (await import('./transfer.ts')).pullCommand,
 };
 
 /**

@@ -27,6 +27,9 @@ options:
                            entry) is an error naming the instances, and the lock is not written
   -e, --executor <name>    where instances run: local (child processes here, the default) or slurm
                            (one sbatch job per instance)
+  --remote <url>           a remote store to read on a local miss (default: GROKPIPE_REMOTE, else the
+                           URL in grokpipe.remote); what it gives is hashed and checked against the lock
+  --no-remote              do not use a remote store
   -v, --verbose            show each stage's log lines as they come
 ${COMMON}`,
   status: `grokpipe status [targets...] [options]
@@ -95,7 +98,36 @@ options:
   --sample <N>             with --lock: N instances instead of all, chosen deterministically (the names
                            that hash lowest)
   -j, --jobs <N>           with --lock: instances rebuilt at once
+  --remote <url>           the audit: pull every locked instance of the profile from this remote store
+                           (each output checked against the lock), rebuild --sample N of them chosen at
+                           random in a scratch folder and compare with the lock, then check every claim
+  --seed <S>               with --remote: the seed of the random sample (default: a new one, printed)
+  --budget <duration>      with --remote: leave out of the sample instances whose recorded run time is
+                           longer than this (they are named), e.g. --budget 2m
+  --no-remote              do not read through to a remote store
   -v, --verbose            show each stage's log lines as they come
+${COMMON}`,
+  push: `grokpipe push [targets...] [options]
+
+Sends the records and objects of the committed lock's instances (of the profile, or the targets) from the
+local store to the remote store. Objects go first, each re-hashed, skipping those the server has; a record
+goes last. Run it again to resume.
+
+options:
+  --remote <url>           the remote store (default: GROKPIPE_REMOTE, else the URL in grokpipe.remote);
+                           credentials: GROKPIPE_REMOTE_TOKEN (a bearer token) or ~/.netrc
+  -j, --jobs <N>           transfers at once (default 8)
+${COMMON}`,
+  pull: `grokpipe pull [targets...] [options]
+
+Fetches the records and objects of the committed lock's instances (of the profile, or the targets) from
+the remote store into the local store. Every object is hashed before it is stored, and a record counts only
+if its objects hash to their names and its outputs are the lock's. Then grokpipe repro restores them.
+
+options:
+  --remote <url>           the remote store (default: GROKPIPE_REMOTE, else the URL in grokpipe.remote);
+                           credentials: GROKPIPE_REMOTE_TOKEN (a bearer token) or ~/.netrc
+  -j, --jobs <N>           transfers at once (default 8)
 ${COMMON}`,
 };
 

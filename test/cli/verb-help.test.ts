@@ -15,10 +15,11 @@ import { SHOW_USAGE } from '../../src/cli/show.ts';
 import { STATUS_USAGE } from '../../src/cli/status.ts';
 import { TIMES_USAGE } from '../../src/cli/times.ts';
 import { VERIFY_USAGE } from '../../src/cli/verify.ts';
+import { PULL_USAGE, PUSH_USAGE } from '../../src/cli/transfer.ts';
 
 const USAGES: Record<string, string> = {
   repro: REPRO_USAGE, status: STATUS_USAGE, dag: DAG_USAGE, show: SHOW_USAGE,
-  times: TIMES_USAGE, plan: PLAN_USAGE, gc: GC_USAGE, verify: VERIFY_USAGE,
+  times: TIMES_USAGE, plan: PLAN_USAGE, gc: GC_USAGE, verify: VERIFY_USAGE, push: PUSH_USAGE, pull: PULL_USAGE,
 };
 
 async function run(...argv: string[]) {

@@ -14,24 +14,16 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { canonicalJsonPretty } from '../../core/canonical-json.ts';
+import { ownStoreDir } from '../dot-grokpipe.ts';
 import { uniqueSuffix, writeFileAtomic } from '../fs-atomic.ts';
-import type { KeyComponents } from '../keys/instance-key.ts';
 import { isSha256, unsafeOutputsReason } from '../../core/safe-names.ts';
-import { sha256 } from '../sha256.ts';
+import { sha256, sha256OfFile } from '../sha256.ts';
+import { parseRecord, type RunRecord, type Store } from './store.ts';
+
+export type { RunRecord } from './store.ts';
 
 /** The mode of every stored object and every output file the engine installs. */
 export const OUTPUT_FILE_MODE = 0o644;
-
-export interface RunRecord {
-  format: 1;
-  key: string;
-  /** The instance whose run produced these outputs (a later instance with the same key restores them). */
-  instance: string;
-  stage: string;
-  components: KeyComponents;
-  outputs: Record<string, string>;
-  durationMs: number;
-}
 
 export interface CorruptObject {
   file: string;
@@ -45,19 +37,24 @@ export interface CorruptObject {
  * is named by its content or its key, and written by rename, so sharing is safe); else .grokpipe/store.
  */
 export function storeLocation(root: string, env: NodeJS.ProcessEnv = process.env): { dir: string; shared: boolean } {
-  const own = join(root, '.grokpipe', 'store');
+  const own = ownStoreDir(root);
   const named = env.GROKPIPE_STORE?.trim();
   if (!named) return { dir: own, shared: false };
   const dir = resolve(root, named);
   return { dir, shared: dir !== own };
 }
 
-export class ObjectStore {
+/** The store in a folder: .grokpipe/store, or the shared folder GROKPIPE_STORE names. */
+export class FolderStore implements Store {
   readonly dir: string;
   /** The store is named by GROKPIPE_STORE and may hold other repositories' results. */
   readonly shared: boolean;
   constructor(readonly root: string) {
     ({ dir: this.dir, shared: this.shared } = storeLocation(root));
+  }
+
+  get where(): string {
+    return this.dir;
   }
 
   objectPath(sha: string): string {
@@ -99,15 +96,13 @@ export class ObjectStore {
    */
   readRecord(key: string): RunRecord | null {
     if (!isSha256(key)) return null;
-    let rec: RunRecord;
+    let text: string;
     try {
-      rec = JSON.parse(readFileSync(this.recordPath(key), 'utf8')) as RunRecord;
+      text = readFileSync(this.recordPath(key), 'utf8');
     } catch {
       return null;
     }
-    if (rec === null || typeof rec !== 'object' || rec.key !== key || unsafeOutputsReason(rec.outputs) !== null) return null;
-    if (rec.components === null || typeof rec.components !== 'object') return null;
-    return rec;
+    return parseRecord(text, key);
   }
 
   writeRecord(record: RunRecord): void {
@@ -150,6 +145,50 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * Moves `file`, whose bytes the caller has hashed to `sha`, into the store under that name (a rename,
+   * so a reader never sees a partial object). Used for objects fetched from a remote store, which are
+   * received beside the store (tempFileFor) and adopted only once verified.
+   */
+  adoptVerified(file: string, sha: string): void {
+    const target = this.objectPath(sha);
+    mkdirSync(dirname(target), { recursive: true });
+    chmodSync(file, OUTPUT_FILE_MODE);
+    renameSync(file, target);
+  }
+
+  /** A temporary path on the store's own filesystem (so that adoptVerified is a rename), not an object name. */
+  tempFileFor(sha: string): string {
+    const dir = join(this.dir, 'incoming');
+    mkdirSync(dir, { recursive: true });
+    return join(dir, `${sha}.${uniqueSuffix()}.tmp`);
+  }
+
+  async getRecord(key: string): Promise<RunRecord | null> {
+    return this.readRecord(key);
+  }
+
+  async putRecord(record: RunRecord): Promise<void> {
+    this.writeRecord(record);
+  }
+
+  async recordExists(key: string): Promise<boolean> {
+    return this.readRecord(key) !== null;
+  }
+
+  async objectExists(sha: string): Promise<boolean> {
+    return this.hasObject(sha);
+  }
+
+  async getObject(sha: string, file: string): Promise<string> {
+    copyFileSync(this.objectPath(sha), file);
+    return sha256OfFile(file);
+  }
+
+  async putObject(sha: string, file: string): Promise<void> {
+    this.putFile(file, sha);
+  }
+
   listObjects(): string[] {
     const out: string[] = [];
     const base = join(this.dir, 'objects');
@@ -168,3 +207,7 @@ export class ObjectStore {
     return readdirSync(base).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter(isSha256).sort();
   }
 }
+
+/** The name other rooms knew the folder store by. */
+export const ObjectStore = FolderStore;
+export type ObjectStore = FolderStore;

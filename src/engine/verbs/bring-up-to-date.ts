@@ -23,6 +23,7 @@ import { formatDuration } from '../duration.ts';
 import { faultCode, faultSentence } from '../fs-faults.ts';
 import { decide, differingFiles, type Decision } from './decide.ts';
 import type { Workspace } from './workspace.ts';
+import type { ReadThrough } from './remote-read-through.ts';
 
 type Keyed = Exclude<Decision, { action: 'invalid' }>;
 
@@ -45,6 +46,8 @@ export interface BuildContext {
   state: { stopping: boolean };
   /** Reports an instance's outcome; true when it succeeded. */
   finish(name: string, o: Outcome): boolean;
+  /** Asks the remote store for a key the local store lacks (remote-read-through.ts); none without a remote. */
+  readThrough?: ReadThrough | null;
 }
 
 export class InstanceBuilder {
@@ -87,7 +90,10 @@ export class InstanceBuilder {
     const failedUp = ups.filter((_u, i) => !results[i]);
     if (failedUp.length) return finish(name, { status: 'skipped', reason: `upstream ${failedUp[0]} did not succeed` });
     const p = ws.prepared.byName.get(name)!;
-    const d = decide(p, (u) => this.outputsOf.get(u)!, { root: ws.root, profile: ws.plan.profile, lock: ws.lock, store: ws.store, cache: ws.cache, force: this.b.force });
+    const decideNow = () => decide(p, (u) => this.outputsOf.get(u)!, { root: ws.root, profile: ws.plan.profile, lock: ws.lock, store: ws.store, cache: ws.cache, force: this.b.force });
+    let d = decideNow();
+    // Only what the local store lacks is asked for; once fetched (and verified), it decides as if local.
+    if (d.action === 'run' && this.b.readThrough && !this.b.force && (await this.b.readThrough(name, d.key))) d = decideNow();
     if (d.action === 'invalid') return finish(name, { status: 'failed', reason: d.reason });
     const refusal = this.b.lockWriter.refusal(name, d.key);
     if (refusal) return finish(name, { status: 'failed', reason: refusal });

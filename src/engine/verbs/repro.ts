@@ -21,6 +21,9 @@ import { Pool } from '../run/pool.ts';
 import { assessAll, type Assessment } from './assess.ts';
 import { InstanceBuilder } from './bring-up-to-date.ts';
 import { executorSettings, openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
+import type { RemoteSettings } from '../store/remote-settings.ts';
+import { remoteReadThrough } from './remote-read-through.ts';
+import { logsDir } from '../dot-grokpipe.ts';
 
 export interface ReproOptions extends OpenOptions {
   dryRun?: boolean;
@@ -40,6 +43,8 @@ export interface ReproOptions extends OpenOptions {
   signal?: AbortSignal;
   /** The command line, recorded in the run lock for a second process's message. */
   command?: string;
+  /** A remote store read on a local miss (remote-read-through.ts); none when absent. */
+  remote?: RemoteSettings | null;
 }
 
 export interface ReproResult {
@@ -113,6 +118,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
   const builder = new InstanceBuilder({
     ws, force: !!options.force, reporter, executor, pool: new Pool(executor.slots), planIndex: new Map(plan.instances.map((inst, i) => [inst.name, i])),
     lockWriter, scratch: runTmp.dir, logDir, signal: abort.signal, state, finish,
+    readThrough: options.remote ? remoteReadThrough(options.remote, ws.store, () => ws.lock, reporter) : null,
   });
 
   // A bug in one instance stops the others and is rethrown only once all of them have ended, so that
