@@ -146,7 +146,7 @@ describe('the server stops in the middle', () => {
     expect(again.out).toMatch(/fetched [1-4], already here [0-3]/);
     expect(unsoundObjects(localStore(clone))).toEqual([]);
     const repro = grokpipe(clone, {}, 'repro');
-    expect(repro.out).toContain('ran 0, restored 4');
+    expect(repro.err).toContain('ran 0, restored 4');
   });
 
   test('of a push: exit 1, no record on the server names an object it lacks, and the same command resumes', async () => {

@@ -49,7 +49,7 @@ describe('push and pull through nginx', () => {
     expect(pull.out).toMatch(/fetched 4, already here 0, not on the remote 0, refused 0/);
     const repro = grokpipe(second, { GROKPIPE_REMOTE: remote }, 'repro');
     expect(repro.code, repro.out + repro.err).toBe(0);
-    expect(repro.out).toContain('ran 0, restored 4');
+    expect(repro.err).toContain('ran 0, restored 4');
     expect(second.read('grokpipe.lock')).toBe(built.read('grokpipe.lock'));
     expect(second.read('artifacts/b/out.json')).toBe(built.read('artifacts/b/out.json'));
     const pullAgain = grokpipe(second, { GROKPIPE_REMOTE: remote }, 'pull');
@@ -65,12 +65,12 @@ describe('push and pull through nginx', () => {
     expect(off.out).toMatch(/3 to run/);
     const r = grokpipe(third, {}, 'repro');
     expect(r.code, r.out + r.err).toBe(0);
-    expect(r.out).toContain('ran 0, restored 4');
+    expect(r.err).toContain('ran 0, restored 4');
     expect(third.read('grokpipe.lock')).toBe(built.read('grokpipe.lock'));
 
     const fourth = cloneOf(built);
     const local = grokpipe(fourth, { GROKPIPE_REMOTE: remote }, 'repro', '--no-remote');
-    expect(local.out).toContain('ran 4, restored 0');
+    expect(local.err).toContain('ran 4, restored 0');
   });
 
   test('an object altered on the server is refused: not stored, reported, and repro builds it instead', () => {
@@ -91,8 +91,8 @@ describe('push and pull through nginx', () => {
     const third = cloneOf(built);
     const repro = grokpipe(third, { GROKPIPE_REMOTE: remote }, 'repro');
     expect(repro.code, repro.out + repro.err).toBe(0);
-    expect(repro.out).toMatch(/is corrupt on the remote/);
-    expect(repro.out).toContain('ran 1, restored 3');
+    expect(repro.err).toMatch(/is corrupt on the remote/);
+    expect(repro.err).toContain('ran 1, restored 3');
     expect(third.read('grokpipe.lock')).toBe(built.read('grokpipe.lock'));
     expect(unsoundObjects(localStore(third))).toEqual([]);
   });
@@ -137,9 +137,9 @@ describe('push and pull through nginx', () => {
     const fresh = cloneOf(built);
     const repro = grokpipe(fresh, { GROKPIPE_REMOTE: nobody }, 'repro');
     expect(repro.code, repro.out + repro.err).toBe(0);
-    expect(repro.out).toContain('ran 4, restored 0');
-    expect(repro.out.match(/is not usable/g)?.length).toBe(1);
-    expect(repro.out).toContain(`the remote store ${nobody} is not usable`);
+    expect(repro.err).toContain('ran 4, restored 0');
+    expect(repro.err.match(/is not usable/g)?.length).toBe(1);
+    expect(repro.err).toContain(`the remote store ${nobody} is not usable`);
     // push from the clone that built; pull into one that has nothing yet (a pull finds the rest local).
     for (const [verb, repo] of [['push', fresh], ['pull', cloneOf(built)]] as const) {
       const r = grokpipe(repo, { GROKPIPE_REMOTE: nobody }, verb);

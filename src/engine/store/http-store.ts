@@ -9,7 +9,7 @@
  * the caller keeps the file only if that hash is the object's name. Credentials travel in the
  * Authorization header only, and every message passes through `scrub`, so no secret is printed.
  */
-import { createWriteStream, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -178,14 +178,22 @@ export class HttpStore implements Store {
     return new Promise<string | Answer>((resolve, reject) => {
       const req = this.request('GET', path);
       let settled = false;
+      let out: WriteStream | null = null;
       const done = (e: Error | null, v?: string | Answer) => {
         if (settled) return;
         settled = true;
-        if (e) {
-          req.destroy();
+        if (!e) return resolve(v!);
+        req.destroy();
+        const failed = e instanceof Transient || e instanceof GrokpipeError || faultCode(e) ? e : new Transient(describeNetError(e));
+        // The file goes only once its stream is closed: an open still under way would create it again.
+        const remove = () => {
           rmSync(file, { force: true });
-          reject(e instanceof Transient || e instanceof GrokpipeError || faultCode(e) ? e : new Transient(describeNetError(e)));
-        } else resolve(v!);
+          reject(failed);
+        };
+        if (out && !out.closed) {
+          out.once('close', remove);
+          out.destroy();
+        } else remove();
       };
       req.setTimeout(this.settings.timeoutMs, () => done(new Transient(`no byte within ${this.settings.timeoutMs} ms (timeout)`)));
       req.on('error', (e) => done(e));
@@ -201,19 +209,20 @@ export class HttpStore implements Store {
         const declared = Number(res.headers['content-length']);
         const hash = createHash('sha256');
         let received = 0;
-        const out = createWriteStream(file, { mode: 0o644 });
-        out.on('error', (e) => done(e));
+        const sink = createWriteStream(file, { mode: 0o644 });
+        out = sink;
+        sink.on('error', (e) => done(e));
         res.on('data', (c: Buffer) => {
           hash.update(c);
           received += c.length;
-          if (!out.write(c)) res.pause();
+          if (!sink.write(c)) res.pause();
         });
-        out.on('drain', () => res.resume());
+        sink.on('drain', () => res.resume());
         res.on('error', (e) => done(e));
         res.on('aborted', () => done(new Transient('the connection closed in the middle of the answer')));
         res.on('end', () => {
           if (Number.isFinite(declared) && received < declared) return done(new Transient(`a truncated answer: ${received} of ${declared} bytes`));
-          out.end(() => done(null, hash.digest('hex')));
+          sink.end(() => done(null, hash.digest('hex')));
         });
       });
       req.end();

@@ -23,7 +23,6 @@ import { InstanceBuilder } from './bring-up-to-date.ts';
 import { executorSettings, openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
 import type { RemoteSettings } from '../store/remote-settings.ts';
 import { remoteReadThrough } from './remote-read-through.ts';
-import { logsDir } from '../dot-grokpipe.ts';
 
 export interface ReproOptions extends OpenOptions {
   dryRun?: boolean;
