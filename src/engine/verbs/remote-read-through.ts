@@ -9,7 +9,8 @@
  */
 import { FolderStore } from '../store/object-store.ts';
 import { HttpStore } from '../store/http-store.ts';
-import { lockedWithKey, type LockFile } from '../store/lock-file.ts';
+import type { LockFile } from '../store/lock-file.ts';
+import { lockEvidence } from './decide.ts';
 import { fetchRecord, transferLimit } from '../store/remote-transfer.ts';
 import type { RemoteSettings } from '../store/remote-settings.ts';
 import { isGrokpipeError } from '../errors.ts';
@@ -19,14 +20,14 @@ import { DEFAULT_TRANSFER_JOBS } from './remote-sync.ts';
 /** True when a record for the key was fetched into the local store (decide again). */
 export type ReadThrough = (instance: string, key: string) => Promise<boolean>;
 
-export function remoteReadThrough(settings: RemoteSettings, local: FolderStore, lock: () => LockFile, reporter: Reporter): ReadThrough {
+export function remoteReadThrough(settings: RemoteSettings, local: FolderStore, lock: () => LockFile, profile: string, reporter: Reporter): ReadThrough {
   const remote = new HttpStore(settings);
   const limit = transferLimit(DEFAULT_TRANSFER_JOBS);
   let down = false;
   return async (instance, key) => {
     if (down || local.readRecord(key)) return false;
     try {
-      const r = await fetchRecord(remote, local, key, instance, lockedWithKey(lock(), instance, key)?.outputs, { limit });
+      const r = await fetchRecord(remote, local, key, instance, lockEvidence(lock(), profile, instance, key)?.outputs, { limit });
       if (r.status === 'refused') reporter.warn(`${r.reason}; building it here`);
       return r.status === 'fetched';
     } catch (e) {

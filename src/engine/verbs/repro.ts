@@ -117,7 +117,7 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
   const builder = new InstanceBuilder({
     ws, force: !!options.force, reporter, executor, pool: new Pool(executor.slots), planIndex: new Map(plan.instances.map((inst, i) => [inst.name, i])),
     lockWriter, scratch: runTmp.dir, logDir, signal: abort.signal, state, finish,
-    readThrough: options.remote ? remoteReadThrough(options.remote, ws.store, () => ws.lock, reporter) : null,
+    readThrough: options.remote ? remoteReadThrough(options.remote, ws.store, () => ws.lock, plan.profile, reporter) : null,
   });
 
   // A bug in one instance stops the others and is rethrown only once all of them have ended, so that
