@@ -86,6 +86,7 @@ options:
 ${COMMON}`,
   verify: `grokpipe verify [options]
 grokpipe verify --lock [--sample N | instances...] [options]
+grokpipe verify --remote <url> --sample N [--seed S] [--budget D] [options]
 
 Without --lock: checks claims.yaml against the artifacts of the profile; exit 0 when no claim failed
 and every one could be checked, 1 when one FAILed, 3 when none failed but one is NOT BUILT (its

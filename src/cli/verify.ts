@@ -15,13 +15,18 @@ import { createReporter, formatDuration } from '../engine/ui/progress.ts';
 import { verifyLock, type LockCheck, type VerifyLockResult } from '../engine/verbs/verify-lock.ts';
 import type { CliIo } from './io.ts';
 import { jobsOption, parse, rootFrom } from './options.ts';
+import { REMOTE_OPTIONS, requireRemote } from './remote-option.ts';
+import { audit } from '../engine/verbs/audit.ts';
+import { DURATION_EXPECTED, parseDuration } from '../engine/duration.ts';
 
-export const VERIFY_USAGE = 'grokpipe verify [--json] [--profile P] | grokpipe verify --lock [--sample N | instances...] [-j N] [--json] [--profile P] [-C dir]';
+export const VERIFY_USAGE = 'grokpipe verify [--json] [--profile P] | grokpipe verify --lock [--sample N | instances...] [-j N] [--json] [--profile P] [-C dir] | grokpipe verify --remote URL --sample N [--seed S] [--budget D] [-j N] [--profile P]';
 
 export async function verifyCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('verify', argv, { lock: { type: 'boolean' }, sample: { type: 'string' }, jobs: { type: 'string', short: 'j' }, verbose: { type: 'boolean', short: 'v' }, json: { type: 'boolean' } }, VERIFY_USAGE);
+  const { values, positionals } = parse('verify', argv, { lock: { type: 'boolean' }, sample: { type: 'string' }, jobs: { type: 'string', short: 'j' }, verbose: { type: 'boolean', short: 'v' }, json: { type: 'boolean' }, ...REMOTE_OPTIONS, seed: { type: 'string' }, budget: { type: 'string' } }, VERIFY_USAGE);
   if (values.help) return (io.out.write(`${VERIFY_USAGE}\n`), 0);
   const root = rootFrom(io.cwd, values.C);
+  if (values.remote !== undefined) return auditCommand(root, values, positionals, argv, io);
+  if (values.seed !== undefined || values.budget !== undefined) throw new GrokpipeError({ title: '--seed and --budget only apply to the audit, `verify --remote URL --sample N`', expected: VERIFY_USAGE, found: argv.join(' ') });
   if (!values.lock) {
     if (positionals.length || values.sample !== undefined) throw new GrokpipeError({ title: 'instances and --sample only apply to `verify --lock`', expected: VERIFY_USAGE, found: argv.join(' ') });
     const plan = buildPlan(loadProject(root), { profile: values.profile, set: values.set });
@@ -75,4 +80,37 @@ function lockDocument(profile: string, checks: LockCheck[], artifacts: LockCheck
     rebuilt: checks.map(row),
     artifacts: artifacts.map(row),
   };
+}
+
+/** `verify --remote URL --sample N [--seed S] [--budget D]`: the audit (verbs/audit.ts), one summary line last. */
+async function auditCommand(root: string, values: { remote?: string; sample?: string; seed?: string; budget?: string; jobs?: string; profile?: string; lock?: boolean; json?: boolean; verbose?: boolean }, positionals: string[], argv: string[], io: CliIo): Promise<number> {
+  if (values.lock || values.json || positionals.length) throw new GrokpipeError({ title: 'the audit (`verify --remote`) takes no --lock, --json or instance names', expected: VERIFY_USAGE, found: argv.join(' ') });
+  const sample = Number(values.sample);
+  if (values.sample === undefined || !Number.isInteger(sample) || sample < 0) throw new GrokpipeError({ title: 'the audit needs --sample N', expected: 'a whole number of instances to rebuild and compare with the lock, e.g. --sample 8 (0: none)', found: values.sample === undefined ? 'no --sample' : `\`${values.sample}\`` });
+  let budgetMs: number | undefined;
+  if (values.budget !== undefined) {
+    const d = parseDuration(values.budget);
+    if (!d.ok) throw new GrokpipeError({ title: 'bad value for --budget', expected: DURATION_EXPECTED, found: `\`${values.budget}\` (${d.problem})` });
+    budgetMs = d.ms;
+  }
+  const settings = requireRemote(root, values, 'verify --remote');
+  const t0 = performance.now();
+  const r = await audit(root, settings, { profile: values.profile, sample, seed: values.seed, budgetMs, jobs: jobsOption(values.jobs), progress: io.err, reporter: values.verbose ? createReporter(io.err, { verbose: true }) : undefined, signal: io.signal });
+  const w = (t: string) => io.out.write(`${t}\n`);
+  w(`audit of profile ${r.profile} against ${r.remote}; seed ${r.seed} (grokpipe verify --remote ${r.remote} --sample ${sample} --seed ${r.seed}${values.budget ? ` --budget ${values.budget}` : ''} repeats the sample)`);
+  const n = (s: string) => r.pulled.items.filter((i) => i.status === s).length;
+  w(`restored: ${r.restored} of ${r.locked} locked instances (fetched ${n('fetched')}, already here ${n('present')}), every output checked against grokpipe.lock`);
+  for (const p of r.restoreProblems) w(`    not restored: ${p}`);
+  const stages = r.stages;
+  w(`rebuilt: ${r.chosen.length} instance${r.chosen.length === 1 ? '' : 's'} from ${stages.length} stage${stages.length === 1 ? '' : 's'} in a scratch folder, compared with the lock`);
+  for (const c of r.checks) {
+    w(`${c.status}  ${c.instance}${c.ms !== undefined ? `  (${formatDuration(c.ms)})` : ''}${c.note ? `: ${c.note}` : ''}`);
+    for (const d of c.diffs) w(`    ${d.file}: lock ${d.locked.slice(0, 16)}  rebuilt ${d.rebuilt.slice(0, 16)}`);
+  }
+  if (r.tooLong.length) w(`left out by --budget ${values.budget}: ${r.tooLong.map((t) => `${t.instance} (${formatDuration(t.ms)})`).join(', ')}`);
+  w(`claims for profile ${r.profile}\n${renderClaimsTable(r.claims).replace(/\n$/, '')}`);
+  const identical = r.checks.filter((c) => c.status === 'PASS').length;
+  const passed = r.claims.filter((c) => c.status === 'PASS').length;
+  w(`audit: restored ${r.restored}/${r.locked}, rebuilt ${identical}/${r.chosen.length} identical to the lock, claims ${passed} passed of ${r.claims.length}${r.claimsOk ? '' : ' (not all hold)'}: ${r.ok ? 'PASS' : 'FAIL'} in ${formatDuration(performance.now() - t0)}`);
+  return r.ok ? 0 : 1;
 }

@@ -12,6 +12,7 @@ import { BIN, jsonStage, makeRepo, type Repo } from '../engine/helpers.ts';
 export const STUDY = {
   'pipeline.yaml': 'version: 1\nstages:\n  a:\n    uses: stages/s.ts\n    matrix: { n: [1, 2, 3] }\n    params: { n: "${matrix.n}" }\n  b:\n    uses: stages/s.ts\n    deps: { up: a }\n',
   'stages/s.ts': jsonStage(),
+  'claims.yaml': 'claims:\n  - id: second_n\n    published: 2\n    reproduced: { instance: "a[n=2]", file: out.json, path: params.n }\n    check: { type: equals }\n',
 };
 
 /** A fresh clone of the study as another user gets it: the same files and the committed lock of `from`. */

@@ -150,6 +150,38 @@ describe('push and pull through nginx', () => {
     }
   });
 
+  test('verify --remote audits: pulls and restores everything, rebuilds a seeded sample across stages, checks the claims; a corrupt object fails it', () => {
+    const remote = `${nginx.url}/audit`;
+    expect(grokpipe(built, { GROKPIPE_REMOTE: remote }, 'push').code).toBe(0);
+    const first = cloneOf(built);
+    const r = grokpipe(first, {}, 'verify', '--remote', remote, '--sample', '2', '--seed', 'reader-1');
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.out).toContain(`audit of profile default against ${remote}; seed reader-1 (grokpipe verify --remote ${remote} --sample 2 --seed reader-1 repeats the sample)`);
+    expect(r.out).toContain('restored: 4 of 4 locked instances (fetched 4, already here 0), every output checked against grokpipe.lock');
+    // Two instances from the two stages, a and b: the sample goes round the stages.
+    expect(r.out).toContain('rebuilt: 2 instances from 2 stages in a scratch folder, compared with the lock');
+    const rebuilt = (out: string) => [...out.matchAll(/^PASS {2}(\S+)/gm)].map((m) => m[1]);
+    expect(rebuilt(r.out)).toContain('b');
+    expect(r.out).toMatch(/^second_n\s.*PASS$/m);
+    expect(r.out).toMatch(/\naudit: restored 4\/4, rebuilt 2\/2 identical to the lock, claims 1 passed of 1: PASS in \S+\n$/);
+    expect(first.read('grokpipe.lock')).toBe(built.read('grokpipe.lock'));
+    // The same seed, the same sample, in another clone.
+    const again = grokpipe(cloneOf(built), {}, 'verify', '--remote', remote, '--sample', '2', '--seed', 'reader-1');
+    expect(rebuilt(again.out)).toEqual(rebuilt(r.out));
+
+    const budget = grokpipe(cloneOf(built), {}, 'verify', '--remote', remote, '--sample', '2', '--budget', '1ms');
+    expect(budget.code).toBe(1);
+    expect(budget.out).toMatch(/left out by --budget 1ms: a\[n=1\] \(\S+\), a\[n=2\] \(\S+\), a\[n=3\] \(\S+\), b \(\S+\)/);
+    expect(budget.out).toMatch(/audit: restored 4\/4, rebuilt 0\/0 identical to the lock, claims 1 passed of 1: FAIL/);
+
+    const lock = JSON.parse(built.read('grokpipe.lock')) as { profiles: Record<string, Record<string, { outputs: Record<string, string> }>> };
+    writeFileSync(join(nginx.data, 'audit', 'cas', lock.profiles.default!['a[n=3]']!.outputs['out.json']!), 'tampered');
+    const bad = grokpipe(cloneOf(built), {}, 'verify', '--remote', remote, '--sample', '1');
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/^ {4}not restored: a\[n=3\]: object [0-9a-f]{12}… \(out\.json of a\[n=3\]\) is corrupt on the remote/m);
+    expect(bad.out).toMatch(/audit: restored 3\/4, .*: FAIL/);
+  });
+
   test('a remote that is not a URL is refused before anything is read or written, exit 2', () => {
     const fresh = cloneOf(built);
     for (const [bad, why] of [['not a url', 'it does not parse as a URL'], ['ftp://host/store', 'its scheme is ftp']] as const) {

@@ -9,7 +9,8 @@
  */
 import { FolderStore } from '../store/object-store.ts';
 import { HttpStore } from '../store/http-store.ts';
-import { readLock, type LockEntry } from '../store/lock-file.ts';
+import type { LockEntry } from '../store/lock-file.ts';
+import { committedLock } from '../store/committed-lock.ts';
 import { fetchRecord, sendRecord, transferLimit } from '../store/remote-transfer.ts';
 import type { RemoteSettings } from '../store/remote-settings.ts';
 import { buildPlan, selectTargets } from '../pipeline/plan.ts';
@@ -49,7 +50,8 @@ export const DEFAULT_TRANSFER_JOBS = 8;
 function lockedInstances(root: string, options: SyncOptions): { profile: string; entries: Array<{ instance: string; entry: LockEntry }> } {
   const plan = buildPlan(loadProject(root), { profile: options.profile });
   const selected = selectTargets(plan, options.targets ?? []);
-  const section = readLock(root).profiles[plan.profile] ?? {};
+  // The committed lock is the evidence: a record counts only if its outputs are the ones committed.
+  const section = committedLock(root).lock.profiles[plan.profile] ?? {};
   const entries = selected.filter((i) => section[i.name]).map((i) => ({ instance: i.name, entry: section[i.name]! }));
   if (entries.length === 0) {
     throw new GrokpipeError({
