@@ -16,6 +16,7 @@
  */
 import { exp32, exp64 } from './exp';
 import { f32k, f64k } from './splat';
+import { muladd } from './madd';
 
 // Vector constants are data-segment addresses read by f32k / f64k (./splat.ts says why).
 const ONE_F: usize = memory.data<f32>([1]);
@@ -38,7 +39,7 @@ const D5_F: usize = memory.data<f32>([0.010428066365420818]);
 
 @inline
 function horner32(acc: v128, x: v128, c: usize): v128 {
-  return f32x4.add(f32x4.mul(acc, x), f32k(c));
+  return muladd<f32>(acc, x, f32k(c));
 }
 
 /** Stores GELU(h) at pg and, when pd != 0, GELU'(h) at pd, for four floats (float32 arithmetic). */
@@ -87,7 +88,7 @@ const D10_D: usize = memory.data<f64>([3.6170849284444674e-06]);
 
 @inline
 function horner64(acc: v128, x: v128, c: usize): v128 {
-  return f64x2.add(f64x2.mul(acc, x), f64k(c));
+  return muladd<f64>(acc, x, f64k(c));
 }
 
 /** Stores GELU(h) at pg and, when pd != 0, GELU'(h) at pd, for two doubles. */

@@ -6,19 +6,16 @@
  * N must be a multiple of the lane count; M and K are free.
  *
  * Determinism: every element of C is its initial value plus the products over k = 0, 1, ..., K-1 added
- * one at a time in that order (separate multiply and add: wasm SIMD has no FMA). Blocking changes which
- * elements are computed together, never the order of any sum, so results do not depend on tile sizes.
+ * one at a time in that order (in build/kernels.wasm a separate multiply and add, in build/kernels-fma.wasm
+ * one fused multiply-add: madd.ts). Blocking changes which elements are computed together, never the order
+ * of any sum, so results do not depend on tile sizes.
  */
+import { madd } from './madd';
 
 /** How C starts: zero, its current contents (accumulate), or a bias row broadcast down the rows. */
 export const INIT_ZERO: i32 = 0;
 export const INIT_LOAD: i32 = 1;
 export const INIT_BIAS: i32 = 2;
-
-@inline
-function madd<T>(acc: v128, s: v128, b: v128): v128 {
-  return v128.add<T>(acc, v128.mul<T>(s, b));
-}
 
 @inline
 function start<T>(init: i32, pc: usize, pbias: usize): v128 {

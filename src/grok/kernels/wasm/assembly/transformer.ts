@@ -23,6 +23,7 @@ import { gemm, GEMM_PACK_BYTES, INIT_LOAD, INIT_ZERO, setGemmPackBuffer } from '
 import { exp32, exp64 } from './exp';
 import { gelu32, gelu64 } from './gelu';
 import { crossEntropyRows, squaredErrorRows } from './loss';
+import { madd } from './madd';
 
 const D = 128;
 const NH = 4;
@@ -250,7 +251,7 @@ function laneSum<T>(v: v128): T {
 function dot<T>(a: usize, b: usize, n: i32): T {
   let acc = v128.splat<T>(<T>0);
   const bytes = <usize>n * <usize>sizeof<T>();
-  for (let q: usize = 0; q < bytes; q += 16) acc = v128.add<T>(acc, v128.mul<T>(v128.load(a + q), v128.load(b + q)));
+  for (let q: usize = 0; q < bytes; q += 16) acc = madd<T>(acc, v128.load(a + q), v128.load(b + q));
   return laneSum<T>(acc);
 }
 
@@ -357,11 +358,15 @@ function attention<T>(first: i32, m: i32): void {
         const a0 = v128.splat<T>(load<T>(al + <usize>h * s));
         const a1 = v128.splat<T>(load<T>(al + <usize>(NH + h) * s));
         const a2 = v128.splat<T>(load<T>(al + <usize>(2 * NH + h) * s));
-        const term = v128.add<T>(
-          v128.add<T>(v128.mul<T>(a0, v128.load(voA + hq)), v128.mul<T>(a1, v128.load(voB + hq))),
-          v128.mul<T>(a2, v128.load(voE + hq)),
-        );
-        acc = v128.add<T>(acc, term);
+        if (ASC_FEATURE_RELAXED_SIMD) {
+          acc = madd<T>(madd<T>(madd<T>(acc, a0, v128.load(voA + hq)), a1, v128.load(voB + hq)), a2, v128.load(voE + hq));
+        } else {
+          const term = v128.add<T>(
+            v128.add<T>(v128.mul<T>(a0, v128.load(voA + hq)), v128.mul<T>(a1, v128.load(voB + hq))),
+            v128.mul<T>(a2, v128.load(voE + hq)),
+          );
+          acc = v128.add<T>(acc, term);
+        }
       }
       v128.store(out + q, v128.add<T>(v128.load(x2 + q), acc));
     }
@@ -430,12 +435,12 @@ function trainBlock<T>(first: i32, m: i32, crossEntropy: bool, tau: T, scale: T)
       let g2 = v128.splat<T>(<T>0);
       for (let q: usize = 0; q < d * s; q += 16) {
         const x = v128.load(dr + q);
-        g0 = v128.add<T>(g0, v128.mul<T>(x, v128.load(voA + hoff + q)));
-        g1 = v128.add<T>(g1, v128.mul<T>(x, v128.load(voB + hoff + q)));
-        g2 = v128.add<T>(g2, v128.mul<T>(x, v128.load(voE + hoff + q)));
-        v128.store(dvoA + hoff + q, v128.add<T>(v128.load(dvoA + hoff + q), v128.mul<T>(va0, x)));
-        v128.store(dvoB + hoff + q, v128.add<T>(v128.load(dvoB + hoff + q), v128.mul<T>(va1, x)));
-        v128.store(dvoE + hoff + q, v128.add<T>(v128.load(dvoE + hoff + q), v128.mul<T>(va2, x)));
+        g0 = madd<T>(g0, x, v128.load(voA + hoff + q));
+        g1 = madd<T>(g1, x, v128.load(voB + hoff + q));
+        g2 = madd<T>(g2, x, v128.load(voE + hoff + q));
+        v128.store(dvoA + hoff + q, madd<T>(v128.load(dvoA + hoff + q), va0, x));
+        v128.store(dvoB + hoff + q, madd<T>(v128.load(dvoB + hoff + q), va1, x));
+        v128.store(dvoE + hoff + q, madd<T>(v128.load(dvoE + hoff + q), va2, x));
       }
       const d0 = laneSum<T>(g0);
       const d1 = laneSum<T>(g1);
@@ -466,7 +471,7 @@ function finishBackward<T>(): void {
       const dkr = tdK + <usize>r * d * s + off;
       for (let q: usize = 0; q < <usize>HD * s; q += 16) {
         v128.store(dkr + q, v128.mul<T>(ds, v128.load(tq + off + q)));
-        v128.store(tdq + off + q, v128.add<T>(v128.load(tdq + off + q), v128.mul<T>(ds, v128.load(kr + q))));
+        v128.store(tdq + off + q, madd<T>(v128.load(tdq + off + q), ds, v128.load(kr + q)));
       }
     }
   }
