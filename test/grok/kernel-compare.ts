@@ -2,13 +2,41 @@
 import { createHash } from 'node:crypto';
 import type { FloatArray, Kernel, ModelKind, Precision } from '../../src/grok/kernels/contract.ts';
 import { createKernel } from '../../src/grok/kernels/ts/index.ts';
-import { createWasmKernel } from '../../src/grok/kernels/wasm/index.ts';
+import * as fmaKernels from '../../src/grok/kernels/wasm/fma.ts';
+import * as wasmKernels from '../../src/grok/kernels/wasm/index.ts';
+import type { WasmAdamW } from '../../src/grok/kernels/wasm/index.ts';
 import { initializeParameters } from '../../src/grok/models/init.ts';
+import type { TensorSpec } from '../../src/grok/models/spec.ts';
+import type { AdamWOptions } from '../../src/grok/train/adamw.ts';
 
 export type AnyKernel = Kernel<Record<string, FloatArray>>;
 
-export function wasmKernel(model: ModelKind, p: number, precision: Precision, seed: number, examplesPerBlock?: number): AnyKernel {
-  const kernel = createWasmKernel({ model, p, precision, ...(examplesPerBlock === undefined ? {} : { examplesPerBlock }) }) as unknown as AnyKernel;
+/** A wasm kernel of either build: the Kernel contract and the in-module AdamW. */
+export type AnyWasmKernel = AnyKernel & { createAdamW(specs: readonly TensorSpec[], opts: AdamWOptions): WasmAdamW };
+
+/** A binary of the wasm kernels and its loader: the tests hold both builds to the same comparisons. */
+export interface WasmBuild {
+  readonly name: string;
+  createWasmKernel(opts: wasmKernels.WasmKernelOptions): AnyWasmKernel;
+  readonly wasmMathProbe: typeof wasmKernels.wasmMathProbe;
+}
+
+/** build/kernels.wasm (the study's kernels today) and build/kernels-fma.wasm (relaxed_madd, not yet switched on). */
+export const WASM_BUILDS: readonly WasmBuild[] = [
+  {
+    name: 'kernels.wasm',
+    createWasmKernel: (opts) => wasmKernels.createWasmKernel(opts) as unknown as AnyWasmKernel,
+    wasmMathProbe: wasmKernels.wasmMathProbe,
+  },
+  {
+    name: 'kernels-fma.wasm',
+    createWasmKernel: (opts) => fmaKernels.createWasmKernel(opts) as unknown as AnyWasmKernel,
+    wasmMathProbe: fmaKernels.wasmMathProbe,
+  },
+];
+
+export function wasmKernel(model: ModelKind, p: number, precision: Precision, seed: number, examplesPerBlock?: number, build: WasmBuild = WASM_BUILDS[0]): AnyKernel {
+  const kernel = build.createWasmKernel({ model, p, precision, ...(examplesPerBlock === undefined ? {} : { examplesPerBlock }) });
   initializeParameters(kernel.params, model, p, seed);
   return kernel;
 }

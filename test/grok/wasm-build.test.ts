@@ -1,6 +1,7 @@
 /**
- * The WebAssembly kernels' build: deterministic, SIMD without relaxed SIMD, and the binary the loader
- * reads is the one the sources compile to (so the other wasm tests never pass on a stale build).
+ * The WebAssembly kernels' build: deterministic, build/kernels.wasm SIMD without relaxed SIMD and
+ * build/kernels-fma.wasm with it, and each binary a loader reads is the one the sources compile to (so
+ * the other wasm tests never pass on a stale build).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WASM_FMA_KERNELS_PATH } from '../../src/grok/kernels/wasm/fma.ts';
 import { WASM_KERNELS_PATH, wasmIdentity } from '../../src/grok/kernels/wasm/index.ts';
 
 // The project's TypeScript libs do not declare the WebAssembly namespace: type the two calls used here.
@@ -22,6 +24,7 @@ const Wasm = (globalThis as unknown as { WebAssembly: { Module: ModuleApi } }).W
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'grokpipe-wasm-build-'));
 const fresh = join(scratch, 'kernels.wasm');
+const freshFma = join(scratch, 'kernels-fma.wasm');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 beforeAll(() => {
@@ -47,6 +50,22 @@ describe('the wasm build', () => {
     expect(exports).toContain('mlpF32Train');
     expect(exports).toContain('mlpF64Train');
     expect(exports.filter((name) => name.startsWith('__'))).toEqual([]);
+  });
+
+  it('builds build/kernels-fma.wasm from the same sources with relaxed_madd, and it is what the sources compile to', () => {
+    expect(existsSync(WASM_FMA_KERNELS_PATH), `${WASM_FMA_KERNELS_PATH} is missing: run \`npm run build:wasm\``).toBe(true);
+    expect(readFileSync(WASM_FMA_KERNELS_PATH).equals(readFileSync(freshFma)), `${WASM_FMA_KERNELS_PATH} is stale: run \`npm run build:wasm\``).toBe(true);
+    const text = readFileSync(join(scratch, 'kernels-fma.wat'), 'utf8');
+    expect(text).toMatch(/f32x4\.relaxed_madd/);
+    expect(text).toMatch(/f64x2\.relaxed_madd/);
+    // every export of build/kernels.wasm, plus the multiply-add probes
+    const exports = (file: string) => readFileSync(file, 'utf8').match(/\(export "[^"]+"/g) ?? [];
+    const plain = exports(join(scratch, 'kernels.wat'));
+    expect(plain.length).toBeGreaterThan(20);
+    expect(exports(join(scratch, 'kernels-fma.wat')).sort()).toEqual(
+      [...plain, '(export "probeMultiplyAddF32"', '(export "probeMultiplyAddF64"'].sort(),
+    );
+    expect(text).not.toMatch(/\(import /);
   });
 
   it('says to run `npm run build:wasm` when the binary is missing', async () => {

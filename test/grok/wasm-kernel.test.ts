@@ -3,17 +3,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FloatArray, LossKind, MlpTensors, PairBatch, Precision } from '../../src/grok/kernels/contract.ts';
-import { createWasmKernel } from '../../src/grok/kernels/wasm/index.ts';
 import { allPairs, makeSplit } from '../../src/grok/data.ts';
 import { initializeParameters } from '../../src/grok/models/init.ts';
 import { tensorSpecs } from '../../src/grok/models/spec.ts';
 import { AdamW } from '../../src/grok/train/adamw.ts';
-import { hashTensors, relativeError, tsKernel, wasmKernel, type AnyKernel } from './kernel-compare.ts';
+import { hashTensors, relativeError, tsKernel, WASM_BUILDS, wasmKernel, type AnyKernel } from './kernel-compare.ts';
 
 const TENSORS = ['E', 'W1', 'b1', 'W2', 'b2'] as const;
 
 
-describe('wasm MLP kernel agrees with the TypeScript kernels', () => {
+describe.each(WASM_BUILDS)('$name: wasm MLP kernel agrees with the TypeScript kernels', (build) => {
   // float64: the same algebra with different (fixed) summation orders and GELU approximations: ~1e-15.
   // float32: float32 arithmetic throughout vs the oracle's double sums rounded on store: ~1e-6.
   const cases: Array<[Precision, LossKind, number, number]> = [];
@@ -24,7 +23,7 @@ describe('wasm MLP kernel agrees with the TypeScript kernels', () => {
     for (const p of [11, 37]) {
       const seed = 5;
       const batch = makeSplit(p, seed, 0.4).train;
-      const ours = wasmKernel('mlp', p, precision, seed);
+      const ours = wasmKernel('mlp', p, precision, seed, undefined, build);
       const oracle = tsKernel('mlp', p, precision, seed);
       const lossOurs = ours.lossAndGrad(batch, loss, tau);
       const lossOracle = oracle.lossAndGrad(batch, loss, tau);
@@ -39,7 +38,7 @@ describe('wasm MLP kernel agrees with the TypeScript kernels', () => {
   it('logits over all p^2 pairs (several chunks of 4096) agree, and do not depend on the batch layout', () => {
     const p = 97;
     for (const precision of ['f64', 'f32'] as const) {
-      const ours = wasmKernel('mlp', p, precision, 2);
+      const ours = wasmKernel('mlp', p, precision, 2, undefined, build);
       const oracle = tsKernel('mlp', p, precision, 2);
       const pairs = allPairs(p);
       const zOurs = new Float64Array(pairs.n * p);
@@ -58,7 +57,7 @@ describe('wasm MLP kernel agrees with the TypeScript kernels', () => {
   it('a batch larger than one chunk gives the gradients of the oracle', () => {
     const p = 71; // 5041 pairs: two chunks
     const batch = allPairs(p);
-    const ours = wasmKernel('mlp', p, 'f64', 4);
+    const ours = wasmKernel('mlp', p, 'f64', 4, undefined, build);
     const oracle = tsKernel('mlp', p, 'f64', 4);
     const a = ours.lossAndGrad(batch, 'ce', 1.15);
     const b = oracle.lossAndGrad(batch, 'ce', 1.15);
@@ -67,7 +66,7 @@ describe('wasm MLP kernel agrees with the TypeScript kernels', () => {
   });
 });
 
-describe('wasm MLP kernel semantics', () => {
+describe.each(WASM_BUILDS)('$name: wasm MLP kernel semantics', (build) => {
   it('float32 softmax collapse: the correct class gets exactly zero gradient in float32, not in float64', () => {
     const p = 11;
     const batch = makeSplit(p, 1, 0.4).train;
@@ -77,7 +76,7 @@ describe('wasm MLP kernel semantics', () => {
     for (let i = 0; i < batch.n; i++) if (batch.y[i] === target) idx.push(i);
     Object.assign(only, { n: idx.length, a: Int32Array.from(idx, (i) => batch.a[i]), b: Int32Array.from(idx, (i) => batch.b[i]), y: Int32Array.from(idx, (i) => batch.y[i]) });
     for (const precision of ['f32', 'f64'] as const) {
-      const kernel = wasmKernel('mlp', p, precision, 1);
+      const kernel = wasmKernel('mlp', p, precision, 1, undefined, build);
       kernel.params.W2.fill(0);
       kernel.params.b2.fill(0);
       kernel.params.b2[target] = 20; // other classes: e^-20 each, 10 of them: 2e-8 < half an ulp of 1 in float32
@@ -90,7 +89,7 @@ describe('wasm MLP kernel semantics', () => {
 
   it('params and grads are live views: an update of params changes the next loss', () => {
     const p = 11;
-    const kernel = wasmKernel('mlp', p, 'f64', 3);
+    const kernel = wasmKernel('mlp', p, 'f64', 3, undefined, build);
     const batch = makeSplit(p, 3, 0.4).train;
     const before = kernel.lossAndGrad(batch, 'ce', 1);
     const grads = kernel.grads as unknown as MlpTensors<Float64Array>;
@@ -103,22 +102,22 @@ describe('wasm MLP kernel semantics', () => {
   });
 
   it('rejects tokens outside 0..p-1 before they reach the module memory', () => {
-    const kernel = wasmKernel('mlp', 7, 'f32', 1);
+    const kernel = wasmKernel('mlp', 7, 'f32', 1, undefined, build);
     const bad: PairBatch = { n: 2, a: Int32Array.from([1, 7]), b: Int32Array.from([0, 0]), y: Int32Array.from([1, 0]) };
     expect(() => kernel.lossAndGrad(bad, 'ce', 1)).toThrow(/example 1 = \(7, 0\).*out of range for p = 7/);
     expect(() => kernel.logits(bad, new Float32Array(14))).toThrow(/out of range/);
-    expect(() => createWasmKernel({ model: 'cnn' as 'mlp', p: 7, precision: 'f32' })).toThrow(/'mlp' or 'transformer', found "cnn"/);
-    expect(() => createWasmKernel({ model: 'mlp', p: 7, precision: 'f16' as Precision })).toThrow(/'f32' or 'f64', found "f16"/);
+    expect(() => build.createWasmKernel({ model: 'cnn' as 'mlp', p: 7, precision: 'f32' })).toThrow(/'mlp' or 'transformer', found "cnn"/);
+    expect(() => build.createWasmKernel({ model: 'mlp', p: 7, precision: 'f16' as Precision })).toThrow(/'f32' or 'f64', found "f16"/);
   });
 });
 
-describe('the in-module AdamW (WasmMlpKernel.createAdamW)', () => {
+describe.each(WASM_BUILDS)('$name: the in-module AdamW (WasmMlpKernel.createAdamW)', (build) => {
   it('is bit-identical to the TypeScript AdamW: parameters and both moments, 30 steps, odd tensor sizes', () => {
     for (const precision of ['f32', 'f64'] as const) {
       const p = 13; // b2 has 13 values: exercises the odd element after the SIMD pairs
       const batch = makeSplit(p, 2, 0.4).train;
-      const reference = createWasmKernel({ model: 'mlp', p, precision });
-      const ours = createWasmKernel({ model: 'mlp', p, precision });
+      const reference = build.createWasmKernel({ model: 'mlp', p, precision });
+      const ours = build.createWasmKernel({ model: 'mlp', p, precision });
       initializeParameters(reference.params as unknown as Record<string, FloatArray>, 'mlp', p, 2);
       initializeParameters(ours.params as unknown as Record<string, FloatArray>, 'mlp', p, 2);
       const specs = tensorSpecs('mlp', p);
@@ -143,8 +142,8 @@ describe('the in-module AdamW (WasmMlpKernel.createAdamW)', () => {
     const p = 11;
     const batch = makeSplit(p, 3, 0.4).train;
     const specs = tensorSpecs('mlp', p);
-    const reference = createWasmKernel({ model: 'mlp', p, precision: 'f32' });
-    const ours = createWasmKernel({ model: 'mlp', p, precision: 'f32' });
+    const reference = build.createWasmKernel({ model: 'mlp', p, precision: 'f32' });
+    const ours = build.createWasmKernel({ model: 'mlp', p, precision: 'f32' });
     initializeParameters(reference.params as unknown as Record<string, FloatArray>, 'mlp', p, 3);
     initializeParameters(ours.params as unknown as Record<string, FloatArray>, 'mlp', p, 3);
     const ts = new AdamW(reference.params as unknown as Record<string, FloatArray>, reference.grads as unknown as Record<string, FloatArray>, specs, { lr: 1e-3, weightDecay: 1 });
@@ -171,13 +170,13 @@ describe('the in-module AdamW (WasmMlpKernel.createAdamW)', () => {
   });
 });
 
-describe('wasm MLP kernel determinism', () => {
+describe.each(WASM_BUILDS)('$name: wasm MLP kernel determinism', (build) => {
   it('is bit-identical run to run and kernel to kernel', () => {
     for (const precision of ['f32', 'f64'] as const) {
       const p = 23;
       const batch = makeSplit(p, 9, 0.4).train;
-      const first = wasmKernel('mlp', p, precision, 9);
-      const second = wasmKernel('mlp', p, precision, 9);
+      const first = wasmKernel('mlp', p, precision, 9, undefined, build);
+      const second = wasmKernel('mlp', p, precision, 9, undefined, build);
       const l1 = first.lossAndGrad(batch, 'ce', 1.3);
       const h1 = hashTensors(first.grads, TENSORS);
       const l2 = second.lossAndGrad(batch, 'ce', 1.3);
@@ -196,7 +195,7 @@ describe('wasm MLP kernel determinism', () => {
         const hashes = new Set<string>();
         const losses = new Set<number>();
         for (const examplesPerBlock of [1, 7, 64, 333]) {
-          const kernel = createWasmKernel({ model: 'mlp', p, precision, examplesPerBlock }) as unknown as AnyKernel;
+          const kernel = build.createWasmKernel({ model: 'mlp', p, precision, examplesPerBlock }) as unknown as AnyKernel;
           initializeParameters(kernel.params, 'mlp', p, 4);
           losses.add(kernel.lossAndGrad(batch, loss, 1.7));
           hashes.add(hashTensors(kernel.grads, TENSORS));
@@ -206,7 +205,9 @@ describe('wasm MLP kernel determinism', () => {
       }
     }
   });
+});
 
+describe('wasm MLP kernel pinned (build/kernels.wasm, the study\'s kernels today)', () => {
   it('pins the weights after 20 AdamW steps at p = 11 (seed 1, CE, tau 1)', () => {
     // Pinned once from this very run (sha256 of E, W1, b1, W2, b2 bytes in that order). A different hash
     // means different bits in every wasm result of the study: it must be a deliberate change (of the

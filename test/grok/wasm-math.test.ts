@@ -3,12 +3,9 @@
  * through the very code the kernels inline, against src/grok/math.ts and reference values.
  */
 import { describe, expect, it } from 'vitest';
-import { wasmMathProbe } from '../../src/grok/kernels/wasm/index.ts';
 import { exp, gelu, geluDerivative, log } from '../../src/grok/math.ts';
 import { Rng } from '../../src/grok/random.ts';
-
-const f64 = wasmMathProbe('f64');
-const f32 = wasmMathProbe('f32');
+import { WASM_BUILDS } from './kernel-compare.ts';
 
 /** Distance in units in the last place between two doubles of the same sign. */
 function ulps64(a: number, b: number): number {
@@ -25,108 +22,114 @@ function grid(from: number, to: number, count: number, round: (x: number) => num
   return Array.from({ length: count }, (_, i) => round(from + ((to - from) * i) / (count - 1)));
 }
 
-describe('wasm exp', () => {
-  it('float64: within 2 ulps of math.ts exp (each within 1 ulp of e^x) from underflow to overflow', () => {
-    const xs = grid(-745, 709.7, 100_001);
-    const ours = f64.exp(xs);
-    let worst = 0;
-    for (let i = 0; i < xs.length; i++) {
-      const ref = exp(xs[i]);
-      if (ref < 2.2250738585072014e-308) continue; // subnormal results: compared below by value
-      worst = Math.max(worst, ulps64(ours[i], ref));
-    }
-    expect(worst).toBeLessThanOrEqual(2);
+// Both builds: build/kernels-fma.wasm evaluates the same polynomials with one rounding per multiply-add.
+describe.each(WASM_BUILDS)('$name', (build) => {
+  const f64 = build.wasmMathProbe('f64');
+  const f32 = build.wasmMathProbe('f32');
+
+  describe('wasm exp', () => {
+    it('float64: within 2 ulps of math.ts exp (each within 1 ulp of e^x) from underflow to overflow', () => {
+      const xs = grid(-745, 709.7, 100_001);
+      const ours = f64.exp(xs);
+      let worst = 0;
+      for (let i = 0; i < xs.length; i++) {
+        const ref = exp(xs[i]);
+        if (ref < 2.2250738585072014e-308) continue; // subnormal results: compared below by value
+        worst = Math.max(worst, ulps64(ours[i], ref));
+      }
+      expect(worst).toBeLessThanOrEqual(2);
+    });
+
+    it('float64: limits and special values', () => {
+      const [big, tiny, zero, one, negInf, posInf, nan] = f64.exp([710, -746, -1000, 0, -Infinity, Infinity, NaN]);
+      expect(big).toBe(Infinity);
+      expect(tiny).toBe(0);
+      expect(zero).toBe(0);
+      expect(one).toBe(1);
+      expect(negInf).toBe(0);
+      expect(posInf).toBe(Infinity);
+      expect(nan).toBeNaN();
+      const [sub] = f64.exp([-740]);
+      expect(Math.abs(sub - exp(-740)) / exp(-740)).toBeLessThan(1e-3); // subnormal: few significant bits
+    });
+
+    it('float32: within 1 ulp of e^x rounded to float32, in float32 arithmetic', () => {
+      const xs = grid(-87, 88.7, 100_001, Math.fround);
+      const ours = f32.exp(xs);
+      let worst = 0;
+      for (let i = 0; i < xs.length; i++) worst = Math.max(worst, ulps32(ours[i], Math.fround(exp(xs[i]))));
+      expect(worst).toBeLessThanOrEqual(1);
+      const [over, under, negInf] = f32.exp([89, -104, -Infinity]);
+      expect(over).toBe(Infinity);
+      expect(under).toBe(0);
+      expect(negInf).toBe(0);
+    });
   });
 
-  it('float64: limits and special values', () => {
-    const [big, tiny, zero, one, negInf, posInf, nan] = f64.exp([710, -746, -1000, 0, -Infinity, Infinity, NaN]);
-    expect(big).toBe(Infinity);
-    expect(tiny).toBe(0);
-    expect(zero).toBe(0);
-    expect(one).toBe(1);
-    expect(negInf).toBe(0);
-    expect(posInf).toBe(Infinity);
-    expect(nan).toBeNaN();
-    const [sub] = f64.exp([-740]);
-    expect(Math.abs(sub - exp(-740)) / exp(-740)).toBeLessThan(1e-3); // subnormal: few significant bits
+  describe('wasm log', () => {
+    it('is bit-identical to math.ts log (the same fdlibm algorithm)', () => {
+      const rng = new Rng(7);
+      const xs = [1, 2, 0.5, Math.E, 1e-310, 5e-324, 1.7976931348623157e308, 1 + 2 ** -30, 1 - 2 ** -30];
+      for (let i = 0; i < 2000; i++) xs.push(rng.uniform() * 10 ** (rng.int(40) - 20));
+      for (const x of xs) expect(f64.log(x)).toBe(log(x));
+      expect(f64.log(0)).toBe(-Infinity);
+      expect(f64.log(-1)).toBeNaN();
+    });
   });
 
-  it('float32: within 1 ulp of e^x rounded to float32, in float32 arithmetic', () => {
-    const xs = grid(-87, 88.7, 100_001, Math.fround);
-    const ours = f32.exp(xs);
-    let worst = 0;
-    for (let i = 0; i < xs.length; i++) worst = Math.max(worst, ulps32(ours[i], Math.fround(exp(xs[i]))));
-    expect(worst).toBeLessThanOrEqual(1);
-    const [over, under, negInf] = f32.exp([89, -104, -Infinity]);
-    expect(over).toBe(Infinity);
-    expect(under).toBe(0);
-    expect(negInf).toBe(0);
-  });
-});
+  describe('wasm GELU', () => {
+    it('float64: agrees with math.ts gelu and its derivative to ~1 ulp of max(1, |x|)', () => {
+      const xs = grid(-10, 10, 40_001);
+      const { gelu: g, derivative: d } = f64.gelu(xs);
+      let worstValue = 0;
+      let worstDerivative = 0;
+      let worstRelativeNearZero = 0;
+      for (let i = 0; i < xs.length; i++) {
+        const x = xs[i];
+        worstValue = Math.max(worstValue, Math.abs(g[i] - gelu(x)) / Math.max(1, Math.abs(x)));
+        worstDerivative = Math.max(worstDerivative, Math.abs(d[i] - geluDerivative(x)) / Math.max(1, Math.abs(x)));
+        if (Math.abs(x) <= 1 && x !== 0) worstRelativeNearZero = Math.max(worstRelativeNearZero, Math.abs(g[i] - gelu(x)) / Math.abs(gelu(x)));
+      }
+      expect(worstValue).toBeLessThan(5e-16);
+      expect(worstDerivative).toBeLessThan(5e-16);
+      expect(worstRelativeNearZero).toBeLessThan(1e-15);
+    });
 
-describe('wasm log', () => {
-  it('is bit-identical to math.ts log (the same fdlibm algorithm)', () => {
-    const rng = new Rng(7);
-    const xs = [1, 2, 0.5, Math.E, 1e-310, 5e-324, 1.7976931348623157e308, 1 + 2 ** -30, 1 - 2 ** -30];
-    for (let i = 0; i < 2000; i++) xs.push(rng.uniform() * 10 ** (rng.int(40) - 20));
-    for (const x of xs) expect(f64.log(x)).toBe(log(x));
-    expect(f64.log(0)).toBe(-Infinity);
-    expect(f64.log(-1)).toBeNaN();
-  });
-});
+    it('float64: keeps relative accuracy in the negative tail, where 1 + erf(x / sqrt 2) cancels', () => {
+      // x Phi(x) with Phi from mpmath (ncdf at 50 digits): Phi(-5) = 2.866515718791939e-7,
+      // Phi(-8) = 6.220960574271784e-16, Phi(-20) = 2.7536241186062336e-89.
+      const [g5, g8, g20] = f64.gelu([-5, -8, -20]).gelu;
+      expect(Math.abs(g5 / (-5 * 2.866515718791939e-7) - 1)).toBeLessThan(1e-14);
+      expect(Math.abs(g8 / (-8 * 6.220960574271784e-16) - 1)).toBeLessThan(1e-14);
+      expect(Math.abs(g20 / (-20 * 2.7536241186062336e-89) - 1)).toBeLessThan(1e-14);
+      const [gBig, gHuge] = f64.gelu([50, -50]).gelu;
+      expect(gBig).toBe(50);
+      expect(gHuge === 0).toBe(true); // -0 or 0: Phi(-50) underflows
+    });
 
-describe('wasm GELU', () => {
-  it('float64: agrees with math.ts gelu and its derivative to ~1 ulp of max(1, |x|)', () => {
-    const xs = grid(-10, 10, 40_001);
-    const { gelu: g, derivative: d } = f64.gelu(xs);
-    let worstValue = 0;
-    let worstDerivative = 0;
-    let worstRelativeNearZero = 0;
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i];
-      worstValue = Math.max(worstValue, Math.abs(g[i] - gelu(x)) / Math.max(1, Math.abs(x)));
-      worstDerivative = Math.max(worstDerivative, Math.abs(d[i] - geluDerivative(x)) / Math.max(1, Math.abs(x)));
-      if (Math.abs(x) <= 1 && x !== 0) worstRelativeNearZero = Math.max(worstRelativeNearZero, Math.abs(g[i] - gelu(x)) / Math.abs(gelu(x)));
-    }
-    expect(worstValue).toBeLessThan(5e-16);
-    expect(worstDerivative).toBeLessThan(5e-16);
-    expect(worstRelativeNearZero).toBeLessThan(1e-15);
-  });
+    it('float32: within a few float32 ulps of the double-precision GELU', () => {
+      const xs = grid(-10, 10, 40_001, Math.fround);
+      const { gelu: g, derivative: d } = f32.gelu(xs);
+      let worstValue = 0;
+      let worstDerivative = 0;
+      for (let i = 0; i < xs.length; i++) {
+        const x = xs[i];
+        worstValue = Math.max(worstValue, Math.abs(g[i] - gelu(x)) / Math.max(1, Math.abs(x)));
+        worstDerivative = Math.max(worstDerivative, Math.abs(d[i] - geluDerivative(x)) / Math.max(1, Math.abs(x)));
+      }
+      expect(worstValue).toBeLessThan(4 * 2 ** -24);
+      expect(worstDerivative).toBeLessThan(4 * 2 ** -24);
+      const [g5] = f32.gelu([-5]).gelu;
+      expect(Math.abs(g5 / (-5 * 2.866515718791939e-7) - 1)).toBeLessThan(2e-6);
+    });
 
-  it('float64: keeps relative accuracy in the negative tail, where 1 + erf(x / sqrt 2) cancels', () => {
-    // x Phi(x) with Phi from mpmath (ncdf at 50 digits): Phi(-5) = 2.866515718791939e-7,
-    // Phi(-8) = 6.220960574271784e-16, Phi(-20) = 2.7536241186062336e-89.
-    const [g5, g8, g20] = f64.gelu([-5, -8, -20]).gelu;
-    expect(Math.abs(g5 / (-5 * 2.866515718791939e-7) - 1)).toBeLessThan(1e-14);
-    expect(Math.abs(g8 / (-8 * 6.220960574271784e-16) - 1)).toBeLessThan(1e-14);
-    expect(Math.abs(g20 / (-20 * 2.7536241186062336e-89) - 1)).toBeLessThan(1e-14);
-    const [gBig, gHuge] = f64.gelu([50, -50]).gelu;
-    expect(gBig).toBe(50);
-    expect(gHuge === 0).toBe(true); // -0 or 0: Phi(-50) underflows
-  });
-
-  it('float32: within a few float32 ulps of the double-precision GELU', () => {
-    const xs = grid(-10, 10, 40_001, Math.fround);
-    const { gelu: g, derivative: d } = f32.gelu(xs);
-    let worstValue = 0;
-    let worstDerivative = 0;
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i];
-      worstValue = Math.max(worstValue, Math.abs(g[i] - gelu(x)) / Math.max(1, Math.abs(x)));
-      worstDerivative = Math.max(worstDerivative, Math.abs(d[i] - geluDerivative(x)) / Math.max(1, Math.abs(x)));
-    }
-    expect(worstValue).toBeLessThan(4 * 2 ** -24);
-    expect(worstDerivative).toBeLessThan(4 * 2 ** -24);
-    const [g5] = f32.gelu([-5]).gelu;
-    expect(Math.abs(g5 / (-5 * 2.866515718791939e-7) - 1)).toBeLessThan(2e-6);
-  });
-
-  it('gives each lane its own result, whatever its neighbours in the SIMD vector', () => {
-    for (const probe of [f32, f64]) {
-      const alone = probe.gelu([0.3, 0.1, 0.2, 0.4]);
-      const mixed = probe.gelu([0.3, 3, -2, 7]);
-      expect(mixed.gelu[0]).toBe(alone.gelu[0]);
-      expect(mixed.derivative[0]).toBe(alone.derivative[0]);
-    }
+    it('gives each lane its own result, whatever its neighbours in the SIMD vector', () => {
+      for (const probe of [f32, f64]) {
+        const alone = probe.gelu([0.3, 0.1, 0.2, 0.4]);
+        const mixed = probe.gelu([0.3, 3, -2, 7]);
+        expect(mixed.gelu[0]).toBe(alone.gelu[0]);
+        expect(mixed.derivative[0]).toBe(alone.derivative[0]);
+      }
+    });
   });
 });

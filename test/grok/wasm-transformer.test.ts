@@ -4,17 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FloatArray, LossKind, Precision } from '../../src/grok/kernels/contract.ts';
-import { createWasmKernel } from '../../src/grok/kernels/wasm/index.ts';
 import { allPairs, makeSplit } from '../../src/grok/data.ts';
 import { initializeParameters } from '../../src/grok/models/init.ts';
 import { tensorSpecs } from '../../src/grok/models/spec.ts';
 import { AdamW } from '../../src/grok/train/adamw.ts';
-import { hashTensors, relativeError, tsKernel, wasmKernel } from './kernel-compare.ts';
+import { hashTensors, relativeError, tsKernel, WASM_BUILDS, wasmKernel } from './kernel-compare.ts';
 
 const TENSORS = ['E', 'P', 'Wq', 'Wk', 'Wv', 'Wo', 'Win', 'Wout', 'U'] as const;
 
 
-describe('wasm transformer kernel agrees with the TypeScript kernels', () => {
+describe.each(WASM_BUILDS)('$name: wasm transformer kernel agrees with the TypeScript kernels', (build) => {
   const cases: Array<[Precision, LossKind, number, number]> = [];
   for (const precision of ['f64', 'f32'] as const) {
     for (const loss of ['ce', 'mse'] as const) for (const tau of [1, 1.5]) cases.push([precision, loss, tau, precision === 'f64' ? 1e-12 : 2e-5]);
@@ -23,7 +22,7 @@ describe('wasm transformer kernel agrees with the TypeScript kernels', () => {
     const p = 13;
     const seed = 6;
     const split = makeSplit(p, seed, 0.4);
-    const ours = wasmKernel('transformer', p, precision, seed);
+    const ours = wasmKernel('transformer', p, precision, seed, undefined, build);
     const oracle = tsKernel('transformer', p, precision, seed);
     expect(ours.classes).toBe(p + 1);
     const lossOurs = ours.lossAndGrad(split.train, loss, tau);
@@ -43,7 +42,7 @@ describe('wasm transformer kernel agrees with the TypeScript kernels', () => {
   it('agrees on a batch of more than one chunk (p = 71, all 5041 pairs)', () => {
     const p = 71;
     const batch = allPairs(p);
-    const ours = wasmKernel('transformer', p, 'f64', 8);
+    const ours = wasmKernel('transformer', p, 'f64', 8, undefined, build);
     const oracle = tsKernel('transformer', p, 'f64', 8);
     const a = ours.lossAndGrad(batch, 'ce', 1.3);
     const b = oracle.lossAndGrad(batch, 'ce', 1.3);
@@ -52,7 +51,7 @@ describe('wasm transformer kernel agrees with the TypeScript kernels', () => {
   });
 });
 
-describe('wasm transformer determinism', () => {
+describe.each(WASM_BUILDS)('$name: wasm transformer determinism', (build) => {
   it('is bit-identical run to run and for every block size', () => {
     const p = 17;
     const batch = makeSplit(p, 2, 0.4).train;
@@ -60,7 +59,7 @@ describe('wasm transformer determinism', () => {
       const hashes = new Set<string>();
       const losses = new Set<number>();
       for (const examplesPerBlock of [1, 5, 64, 64]) {
-        const kernel = wasmKernel('transformer', p, precision, 2, examplesPerBlock);
+        const kernel = wasmKernel('transformer', p, precision, 2, examplesPerBlock, build);
         losses.add(kernel.lossAndGrad(batch, 'ce', 1.15));
         hashes.add(hashTensors(kernel.grads, TENSORS));
       }
@@ -74,8 +73,8 @@ describe('wasm transformer determinism', () => {
     const batch = makeSplit(p, 1, 0.4).train;
     const specs = tensorSpecs('transformer', p);
     for (const precision of ['f32', 'f64'] as const) {
-      const reference = wasmKernel('transformer', p, precision, 1);
-      const ours = createWasmKernel({ model: 'transformer', p, precision });
+      const reference = wasmKernel('transformer', p, precision, 1, undefined, build);
+      const ours = build.createWasmKernel({ model: 'transformer', p, precision });
       initializeParameters(ours.params as unknown as Record<string, FloatArray>, 'transformer', p, 1);
       const ts = new AdamW(reference.params, reference.grads, specs, { lr: 5e-4, weightDecay: 1 });
       const wasm = ours.createAdamW(specs, { lr: 5e-4, weightDecay: 1 });
@@ -88,7 +87,9 @@ describe('wasm transformer determinism', () => {
       expect(hashTensors(ours.params as unknown as Record<string, FloatArray>, TENSORS), precision).toBe(hashTensors(reference.params, TENSORS));
     }
   });
+});
 
+describe('wasm transformer kernel pinned (build/kernels.wasm, the study\'s kernels today)', () => {
   it('pins the weights after 20 AdamW steps at p = 11 (seed 1, CE, tau 1, lr 5e-4)', () => {
     // Pinned once from this very run (sha256 of the nine tensors' bytes in spec order). A different hash
     // means different bits in every wasm transformer result: it must be a deliberate change (of the
