@@ -90,6 +90,9 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return `a list ${truncate(JSON.stringify(v))}`;
   if (typeof v === 'object') return `an object ${truncate(JSON.stringify(v))}`;
   if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'number' && Number.isNaN(v)) return 'NaN, not a number (YAML .nan)';
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${v > 0 ? '' : 'minus '}infinity (YAML ${v > 0 ? '' : '-'}.inf), not a finite number`;
+  if (typeof v === 'bigint') return `the integer ${v}`;
   return `the ${typeof v} ${String(v)}`;
 }
 

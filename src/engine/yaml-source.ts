@@ -37,6 +37,37 @@ function firstAlias(doc: Document.Parsed): Alias | null {
   return found;
 }
 
+/** The first mapping key spelt __proto__ (the other names every object has, e.g. constructor, are own keys once parsed). */
+function firstProtoKey(doc: Document.Parsed): Node | null {
+  let found: Node | null = null;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && String(pair.key.value) === '__proto__') {
+        found = pair.key;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * `value` with every mapping made an object without a prototype, so that a name the user chose (a stage,
+ * profile, var or param called `constructor`, `toString`, `valueOf`) is only ever its own entry: a lookup
+ * of one that is absent finds nothing instead of Object's method.
+ */
+export function withoutPrototypes<T>(value: T): T {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = withoutPrototypes(value[i]);
+    return value;
+  }
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) out[k] = withoutPrototypes(v);
+  return out as T;
+}
+
 export type FieldPath = ReadonlyArray<string | number>;
 
 export interface Position {
@@ -81,13 +112,22 @@ export class YamlSource {
         hint: 'check indentation, and quote values that contain ": " or start with a special character',
       });
     }
+    const proto = firstProtoKey(doc);
+    if (proto?.range) {
+      throw src.errorAtRange(proto.range, {
+        title: `\`__proto__\` cannot be a name in ${file}`,
+        expected: 'a name other than __proto__ (stage, profile, var, matrix axis, param, dependency, output)',
+        found: '`__proto__`, which JavaScript reads as the prototype of an object: the entry would vanish, or change every object of its kind',
+        hint: 'rename it',
+      });
+    }
     return src;
   }
 
   /** The plain JavaScript value of the document (expressions still in protected form). */
   toJS(): unknown {
     try {
-      return this.doc.toJS({ maxAliasCount: ALIAS_LIMIT });
+      return withoutPrototypes(this.doc.toJS({ maxAliasCount: ALIAS_LIMIT }));
     } catch (e) {
       // The yaml library refuses a document whose aliases would expand too far (a "billion laughs" bomb)
       // with a ReferenceError that carries no position: point at the first alias instead.

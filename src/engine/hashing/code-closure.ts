@@ -9,12 +9,12 @@
  * specifier that is an expression, an import that resolves to nothing, and any file whose real path
  * (symlinks followed) is outside the repository. Bare package imports are recorded by name and
  * installed version (from node_modules/<name>/package.json): the lock file of npm pins everything
- * below them.
+ * below them; a package linked in (workspace, `file:`, `npm link`) also by the content of its files.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { GrokpipeError } from '../errors.ts';
-import type { FileHashCache } from './file-hash-cache.ts';
+import { fileKind, type FileHashCache } from './file-hash-cache.ts';
 import { loaderFor, scanImports, type ScannedImport } from './import-scan.ts';
 import { ModuleResolver } from './module-resolution.ts';
 
@@ -59,6 +59,21 @@ function shorten(s: string): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/** Every regular file under a linked package's folder, sorted, without its node_modules and .git. */
+function packageFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const ent of readdirSync(d, { withFileTypes: true })) {
+      if (ent.name === 'node_modules' || ent.name === '.git') continue;
+      const r = rel ? `${rel}/${ent.name}` : ent.name;
+      if (ent.isDirectory()) walk(join(d, ent.name), r);
+      else if (ent.isFile()) out.push(r);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}
+
 function isOutside(rel: string): boolean {
   return rel === '..' || rel.startsWith('../') || rel.startsWith('/');
 }
@@ -66,6 +81,7 @@ function isOutside(rel: string): boolean {
 export class ClosureResolver {
   private readonly memo = new Map<string, CodeClosure>();
   private readonly versions = new Map<string, string>();
+  private readonly linked = new Map<string, [string, string][]>();
   private readonly modules: ModuleResolver;
   /** The repository's real path: every file is compared with it after its own symlinks are resolved. */
   private readonly realRoot: string;
@@ -104,6 +120,7 @@ export class ClosureResolver {
             break;
           case 'package':
             packages.set(r.name, packageVersion(this.realRoot, r.name, this.versions));
+            for (const [path, sha] of this.linkedPackageFiles(r.name)) files.set(path, sha);
             break;
           case 'missing-asset': {
             // An asset may be a build product (e.g. build/kernels.wasm) that does not exist yet: it enters
@@ -137,6 +154,38 @@ export class ClosureResolver {
     return result;
   }
 
+  /**
+   * The files of a package that npm did not install from its registry but links to (a workspace
+   * package, node_modules/mylib -> packages/mylib; a `file:` dependency; `npm link`): its version number
+   * says nothing about its code, which is edited in place. Such a package is one whose real folder does
+   * not lie in a node_modules folder; every regular file in it (its own node_modules and .git left out)
+   * enters the closure by content, named by its repository path (by its node_modules path when the link
+   * leads out of the repository). A registry package gives none: npm's lock pins its bytes.
+   */
+  private linkedPackageFiles(name: string): [string, string][] {
+    const hit = this.linked.get(name);
+    if (hit) return hit;
+    const out: [string, string][] = [];
+    let dir = this.realRoot;
+    for (;;) {
+      const named = join(dir, 'node_modules', name);
+      if (existsSync(join(named, 'package.json'))) {
+        const real = realpathSync(named);
+        if (!real.split(sep).includes('node_modules')) {
+          const inside = !isOutside(toRepoPath(this.realRoot, real));
+          const base = inside ? toRepoPath(this.realRoot, real) : toRepoPath(this.realRoot, named);
+          for (const f of packageFiles(real)) out.push([`${base}/${f}`, this.cache.hash(join(real, f))]);
+        }
+        break;
+      }
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    this.linked.set(name, out);
+    return out;
+  }
+
   /** An entry file by its real path, refused when a symlink takes it outside the repository. */
   private entry(rel: string): string {
     const lexical = join(this.root, rel);
@@ -147,6 +196,10 @@ export class ClosureResolver {
       throw new GrokpipeError({ title: `cannot read ${rel} for the code closure`, file: rel, expected: 'a file in the repository', found: 'no such file' });
     }
     const realRel = toRepoPath(this.realRoot, real);
+    const st = statSync(real);
+    if (!st.isFile() && !isOutside(realRel)) {
+      throw new GrokpipeError({ title: `${rel} cannot be hashed for the code closure`, file: rel, expected: 'a regular file in the repository', found: `${fileKind(st)}${real === lexical ? '' : ` (${real})`}`, hint: 'name a file: a folder, pipe or device has no content to key (list data folders under `files:`)' });
+    }
     if (isOutside(realRel)) {
       throw new GrokpipeError({
         title: `${rel} is outside the repository`,

@@ -24,6 +24,23 @@ interface Entry {
   imports?: ScannedImport[];
 }
 
+/** What a non-regular file is, in words, for messages. */
+export function fileKind(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+function notRegular(abs: string, st: BigIntStats): NodeJS.ErrnoException {
+  const e: NodeJS.ErrnoException = new Error(`${abs} is ${fileKind(st)}, not a regular file`);
+  e.code = st.isDirectory() ? 'EISDIR' : 'ENOTREG';
+  e.path = abs;
+  return e;
+}
+
 export class FileHashCache {
   readonly root: string;
   private readonly file: string;
@@ -77,6 +94,8 @@ export class FileHashCache {
   private lookup(p: string): { entry: Entry; st: BigIntStats } {
     const abs = this.abs(p);
     const st = statSync(abs, { bigint: true });
+    // Read only regular files: a FIFO, a socket or a device (/dev/zero) would block the read or never end.
+    if (!st.isFile()) throw notRegular(abs, st);
     const sig = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
     const old = this.entries.get(abs);
     if (old && old.sig === sig) return { entry: old, st };

@@ -8,7 +8,7 @@ import type { KeyComponents } from './instance-key.ts';
 import { showExpressions } from '../yaml-source.ts';
 
 export interface Change {
-  component: 'format' | 'code' | 'files' | 'packages' | 'params' | 'inputs' | 'compute' | 'command' | 'outputs';
+  component: 'format' | 'code' | 'files' | 'packages' | 'params' | 'inputs' | 'compute' | 'command' | 'outputs' | 'env';
   /** The changed leaf: a file path, a params path, an input, or the component itself. */
   what: string;
   /** "(absent)" when the leaf is new. */
@@ -26,7 +26,9 @@ function short(sha: string | undefined): string {
 function diffMaps(component: Change['component'], a: Record<string, string>, b: Record<string, string>, show: (v: string | undefined) => string): Change[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   const out: Change[] = [];
-  for (const k of keys) if (a[k] !== b[k]) out.push({ component, what: k, old: show(a[k]), new: show(b[k]) });
+  // Own keys only: a file or package named `constructor` or `toString` must not read Object's.
+  const at = (m: Record<string, string>, k: string) => (Object.prototype.hasOwnProperty.call(m, k) ? m[k] : undefined);
+  for (const k of keys) if (at(a, k) !== at(b, k)) out.push({ component, what: k, old: show(at(a, k)), new: show(at(b, k)) });
   return out;
 }
 
@@ -53,6 +55,8 @@ export function diffComponents(prev: KeyComponents, next: Omit<KeyComponents, 'i
     if (pa.get(k) !== pb.get(k)) out.push({ component: 'params', what: k, old: pa.get(k) ?? ABSENT, new: pb.get(k) ?? ABSENT });
   }
   if (next.inputs) out.push(...diffMaps('inputs', prev.inputs ?? {}, next.inputs, short));
+  const shownEnv = (m: Record<string, string | null> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, v === null ? '(unset)' : `sha256 ${v.slice(0, 12)}`]));
+  out.push(...diffMaps('env', shownEnv(prev.env), shownEnv(next.env), (v) => v ?? ABSENT));
   if ((prev.compute ?? '') !== (next.compute ?? '')) out.push({ component: 'compute', what: 'compute', old: prev.compute || '(none)', new: next.compute || '(none)' });
   // The key keeps ${deps.*}/${out} in the parser's protected form; people read them as written.
   const ca = prev.command ? showExpressions(canonicalJson(prev.command)) : ABSENT;

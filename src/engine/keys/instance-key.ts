@@ -33,6 +33,11 @@ export interface KeyComponents {
    * differ only here must not share a key. Absent when nothing is declared.
    */
   outputs?: string[];
+  /**
+   * Environment variables the stage declares (`env:`): name -> value, null when unset (run/stage-env.ts).
+   * Absent when none are declared, so the keys of other stages are what they were before the field existed.
+   */
+  env?: Record<string, string | null>;
   /** Sharded stages (shards.ts): the phase and the shard's value. Absent otherwise. */
   shard?: Json;
 }

@@ -6,10 +6,17 @@
  * time and half a stage process's start.
  *
  * A bundle is named by what decides its code: the module, the content of every repository file in its
- * code closure (code-closure.ts, the same files that enter the key), the bundler's version and this
- * file's format number. An edited file is a new name, never a stale bundle. Bundles live in the
- * repository's cache (.grokpipe/cache/modules/); packages stay outside the bundle and resolve from the
- * repository's node_modules as before.
+ * code closure (code-closure.ts, the same files that enter the key), the bundler's version, options and
+ * target, this file's format number, and every tsconfig.json or jsconfig.json the bundler could read for
+ * those files (in their folders and every folder above, outside the repository too, with the files they
+ * extend), since options such as useDefineForClassFields change the emitted code. An edited file or
+ * setting is a new name, never a stale bundle, and `repro --force` never reuses a bundle built under
+ * other settings. Bundles live in the repository's cache (.grokpipe/cache/modules/); packages stay outside
+ * the bundle and resolve from the repository's node_modules as before.
+ *
+ * A bundle's name ends with the hash of its own bytes, checked each time before it is used: a bundle
+ * edited in the cache (by hand, by a stage, by a tool) is not run but made again, so a cache can never
+ * change what a key's run produces.
  *
  * What bundling could change is refused, and the module then loads through tsx as before (slower, never
  * wrong): a file the bundler reaches that is not in the closure, or a package import the closure did not
@@ -17,19 +24,32 @@
  * filename (those are each file's own, not the bundle's). A module that does not compile loads through tsx
  * too, which reports the error at its file and line as before.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeClosure } from '../hashing/code-closure.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
-import { sha256OfJson } from '../sha256.ts';
+import { sha256, sha256OfJson } from '../sha256.ts';
 import { isTypeScriptModule } from './typescript-modules.ts';
 import { moduleBundleDir } from '../dot-grokpipe.ts';
 
-/** Bumped whenever the way a bundle is made changes (options, plugin), so old bundles are not reused. */
-const BUNDLE_FORMAT = 1;
+/** Bumped whenever the way a bundle is made changes (plugin, naming), so old bundles are not reused. */
+const BUNDLE_FORMAT = 2;
+/** esbuild's options that decide the output (the paths and the plugin are added per build). */
+const BUILD_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  sourcesContent: false,
+} as const;
+/** Hex digits of the content hash at the end of a bundle's name. */
+const CONTENT_DIGITS = 32;
+const TSCONFIGS = ['tsconfig.json', 'jsconfig.json'];
 const ESBUILD_VERSION = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
 const META = { url: '__grokpipe_import_meta_url', dirname: '__grokpipe_import_meta_dirname', filename: '__grokpipe_import_meta_filename' } as const;
 /** `import.meta` other than .url, .dirname, .filename (e.g. .resolve, or the object itself). */
@@ -49,10 +69,108 @@ export function bundleDir(root: string): string {
   return moduleBundleDir(root);
 }
 
-/** The bundle's file name: the module's name (to read a listing by) and the hash of what decides its code. */
-export function bundleName(modulePath: string, closure: CodeClosure): string {
-  const digest = sha256OfJson({ format: BUNDLE_FORMAT, esbuild: ESBUILD_VERSION, module: modulePath, files: closure.files }).slice(0, 24);
-  return `${basename(modulePath).replace(SOURCE, '')}.${digest}.mjs`;
+/**
+ * The start of the bundle's file name: the module's name (to read a listing by) and the hash of what
+ * decides its code. The name goes on with `.<sha256 of the bundle's bytes>.mjs`.
+ */
+export function bundleName(root: string, modulePath: string, closure: CodeClosure): string {
+  const digest = sha256OfJson({ format: BUNDLE_FORMAT, esbuild: ESBUILD_VERSION, options: BUILD_OPTIONS, module: modulePath, files: closure.files, tsconfig: compilerSettings(root, Object.keys(closure.files)) }).slice(0, 24);
+  return `${basename(modulePath).replace(SOURCE, '')}.${digest}`;
+}
+
+/**
+ * Every tsconfig.json and jsconfig.json esbuild could read for `files` (repository-relative), by absolute
+ * path and content: in each file's folder and every folder above it up to the filesystem's root (a
+ * tsconfig.json above the repository applies too), and the files their "extends" name. More than the
+ * nearest one, so that the name never misses a file that counts; an unreadable one counts as its error.
+ */
+export function compilerSettings(root: string, files: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const seenDirs = new Set<string>();
+  const add = (file: string) => {
+    if (file in out) return;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
+    out[file] = text;
+    for (const ext of extendsOf(text)) {
+      const base = dirname(file);
+      const candidates = ext.startsWith('.') || isAbsolute(ext) ? [resolve(base, ext), resolve(base, `${ext}.json`), join(resolve(base, ext), 'tsconfig.json')] : [];
+      if (!candidates.length) {
+        try {
+          candidates.push(createRequire(file).resolve(ext));
+        } catch {
+          try {
+            candidates.push(createRequire(file).resolve(`${ext}/tsconfig.json`));
+          } catch {
+            out[`${file} extends`] = `unresolved ${ext}`;
+          }
+        }
+      }
+      const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
+      if (found) add(found);
+    }
+  };
+  for (const f of files) {
+    let dir = dirname(join(root, f));
+    for (;;) {
+      if (seenDirs.has(dir)) break;
+      seenDirs.add(dir);
+      for (const name of TSCONFIGS) {
+        const file = join(dir, name);
+        if (existsSync(file)) add(file);
+      }
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The "extends" of a tsconfig (a string or a list), read leniently: tsconfig files allow comments and trailing commas. */
+function extendsOf(text: string): string[] {
+  const m = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(text);
+  if (!m) return [];
+  try {
+    const v = JSON.parse(m[1]!.replace(/,\s*\]$/, ']')) as unknown;
+    return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+  } catch {
+    return [];
+  }
+}
+
+/** Bundles in `dir` by the start of their name, listed once per folder and process. */
+const listings = new Map<string, string[]>();
+
+function bundlesStartingWith(dir: string, stem: string): string[] {
+  let names = listings.get(dir);
+  if (!names) {
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.mjs'));
+    } catch {
+      names = [];
+    }
+    listings.set(dir, names);
+  }
+  return names.filter((n) => n.startsWith(`${stem}.`) && n.length === stem.length + 1 + CONTENT_DIGITS + 4);
+}
+
+/** The bundle `name` in `dir` if its bytes still hash to the end of its name; a bundle that does not is removed when it can be. */
+function checkedBundle(dir: string, name: string, writable: boolean): string | null {
+  const file = join(dir, name);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return null;
+  }
+  if (sha256(bytes).slice(0, CONTENT_DIGITS) === name.slice(-(CONTENT_DIGITS + 4), -4)) return file;
+  if (writable) rmSync(file, { force: true });
+  return null;
 }
 
 /**
@@ -63,13 +181,21 @@ export function bundleName(modulePath: string, closure: CodeClosure): string {
 export async function runnableModule(root: string, modulePath: string, closure: CodeClosure, store: BundleStore | null): Promise<string> {
   const source = join(root, modulePath);
   if (!store || !isTypeScriptModule(modulePath)) return source;
-  const file = join(store.dir, bundleName(modulePath, closure));
-  if (existsSync(file)) return file;
+  const stem = bundleName(root, modulePath, closure);
+  for (const name of bundlesStartingWith(store.dir, stem)) {
+    const checked = checkedBundle(store.dir, name, store.writable);
+    if (checked) return checked;
+  }
   if (!store.writable) return source;
   try {
-    const { code, map } = await bundle(root, source, file, closure);
-    writeFileAtomic(`${file}.map`, map);
+    // The source map is named by the stem (the bundle's last line links to it by that name); the bundle
+    // by its bytes as well.
+    const mapped = join(store.dir, `${stem}.mjs`);
+    const { code, map } = await bundle(root, source, mapped, closure);
+    const file = join(store.dir, `${stem}.${sha256(code).slice(0, CONTENT_DIGITS)}.mjs`);
+    writeFileAtomic(`${mapped}.map`, map);
     writeFileAtomic(file, code);
+    listings.get(store.dir)?.push(basename(file));
     return file;
   } catch (e) {
     if (e instanceof NotBundled || (e as { errors?: unknown }).errors) return source;
@@ -80,15 +206,9 @@ export async function runnableModule(root: string, modulePath: string, closure: 
 async function bundle(root: string, entry: string, outfile: string, closure: CodeClosure): Promise<{ code: string; map: string }> {
   const { build } = await import('esbuild');
   const result = await build({
+    ...BUILD_OPTIONS,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'linked',
-    sourcesContent: false,
     write: false,
     metafile: true,
     logLevel: 'silent',

@@ -19,6 +19,7 @@ import type { StageDefinition } from '../stage.ts';
 import { checkShardPhases, importStageModule } from './stage-modules.ts';
 import { phaseParams, shardKeyComponent } from '../pipeline/shards.ts';
 import type { FieldPath } from '../yaml-source.ts';
+import { declaredEnv } from '../pipeline/stage-env.ts';
 
 export interface PreparedInstance {
   instance: Instance;
@@ -101,6 +102,7 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
     const declared = declaredOutputs(inst, stage);
     if (declared.length) fixed.outputs = [...declared].sort();
     if (inst.shard) fixed.shard = shardKeyComponent(inst.shard);
+    if (stage.env.length) fixed.env = declaredEnv(stage.env);
     const code = modules.get(stage.name)?.code;
     byName.set(inst.name, { instance: inst, stage, params, fixed, ...(code ? { code } : {}) });
   }

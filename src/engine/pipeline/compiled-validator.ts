@@ -4,13 +4,16 @@
  * status`'s start-up). ajv's standalone output (plain JavaScript that needs only ajv's small runtime
  * helpers) is stored under a name that is the hash of everything that decides it: the schema, the
  * options and ajv's version. A schema, option or ajv change is a new name, never a stale validator.
+ * The name ends with the hash of the code itself, checked before the code runs: a validator edited in
+ * the cache (one that would accept invalid params, or rewrite them, and so change a key) is never run,
+ * but compiled again, since the params it returns go into the key.
  *
  * Stores, looked up in order: the package's own (dist/engine/pipeline/validators/, written by `npm run build` for
  * pipeline.schema.json) and the repository's cache (.grokpipe/cache/validators/, stage params schemas,
  * written on first use). A store that cannot be written is only read; an unreadable or corrupt entry is
  * compiled again, since it is only a cache.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Options, ValidateFunction } from 'ajv';
@@ -29,9 +32,32 @@ export type ValidatorOptions = Pick<Options, 'allErrors' | 'verbose' | 'useDefau
 const require = createRequire(import.meta.url);
 const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
 
-/** The file name of a validator: the hash of what decides its code. */
+/** The start of a validator's file name: the hash of what decides its code. The name goes on with `.<sha256 of the code>.cjs`. */
 export function validatorName(schema: object, options: ValidatorOptions): string {
-  return `${sha256(canonicalJson({ ajv: AJV_VERSION, options, schema })).slice(0, 32)}.cjs`;
+  return sha256(canonicalJson({ ajv: AJV_VERSION, options, schema })).slice(0, 32);
+}
+
+/** Hex digits of the code's hash at the end of a validator's name. */
+const CONTENT_DIGITS = 32;
+
+function fileName(stem: string, code: string): string {
+  return `${stem}.${sha256(code).slice(0, CONTENT_DIGITS)}.cjs`;
+}
+
+/** The validators in `dir` whose name starts with `stem`, listed once per folder and process. */
+const listings = new Map<string, string[]>();
+
+function candidates(dir: string, stem: string): string[] {
+  let names = listings.get(dir);
+  if (!names) {
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.cjs'));
+    } catch {
+      names = [];
+    }
+    listings.set(dir, names);
+  }
+  return names.filter((n) => n.startsWith(`${stem}.`) && n.length === stem.length + 1 + CONTENT_DIGITS + 4);
 }
 
 /** Runs stored standalone code as a CommonJS module whose `require` resolves from grokpipe's own dependencies. */
@@ -57,25 +83,31 @@ export function compileWithAjv(schema: object, options: ValidatorOptions): { val
 export function storeValidator(dir: string, schema: object, options: ValidatorOptions): string {
   const { code } = compileWithAjv(schema, options);
   mkdirSync(dir, { recursive: true });
-  const name = validatorName(schema, options);
+  const name = fileName(validatorName(schema, options), code);
   writeFileAtomic(join(dir, name), code);
   return name;
 }
 
 /** The validator of `schema`: from the first store holding it, else compiled and saved in the first writable store. */
 export function compiledValidator(schema: object, options: ValidatorOptions, stores: readonly ValidatorStore[]): ValidateFunction {
-  const name = validatorName(schema, options);
+  const stem = validatorName(schema, options);
   for (const store of stores) {
-    let code: string;
-    try {
-      code = readFileSync(join(store.dir, name), 'utf8');
-    } catch {
-      continue;
-    }
-    try {
-      return instantiate(code);
-    } catch {
-      // Corrupt (a torn write, a hand edit): compile again below and overwrite it.
+    for (const name of candidates(store.dir, stem)) {
+      let code: string;
+      try {
+        code = readFileSync(join(store.dir, name), 'utf8');
+      } catch {
+        continue;
+      }
+      if (fileName(stem, code) === name) {
+        try {
+          return instantiate(code);
+        } catch {
+          // Does not run (cannot happen to code that hashes to its name, unless ajv's runtime changed).
+        }
+      }
+      // Edited or torn: never run it; compile again below.
+      if (store.writable) rmSync(join(store.dir, name), { force: true });
     }
   }
   const { validate, code } = compileWithAjv(schema, options);
@@ -83,7 +115,9 @@ export function compiledValidator(schema: object, options: ValidatorOptions, sto
   if (target) {
     try {
       mkdirSync(target.dir, { recursive: true });
+      const name = fileName(stem, code);
       writeFileAtomic(join(target.dir, name), code);
+      listings.get(target.dir)?.push(name);
     } catch {
       // Best-effort (read-only checkout, full disk): compiled again next time, no more.
     }

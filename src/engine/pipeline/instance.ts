@@ -55,6 +55,8 @@ export interface StagePlan {
   code: string[];
   /** Literal compute identity (cmd stages). */
   compute: string | null;
+  /** Environment variables declared under `env:` (sorted, unique): passed to its process, keyed by value. */
+  env: string[];
   /** Declared outputs the stage must produce. */
   outputs: string[];
   /** Wall-clock limit of one instance's run in milliseconds (`timeout:`), or null for none. Not keyed. */

@@ -79,7 +79,7 @@ function lookup(expr: string, scope: Scope, sub: FieldPath): { value: Json; defe
   let v: Json | undefined = scope.values[root];
   for (let i = 1; i < parts.length; i++) {
     const key = parts[i]!;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && key in v) v = (v as Record<string, Json>)[key];
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, key)) v = (v as Record<string, Json>)[key];
     else if (Array.isArray(v) && /^\d+$/.test(key) && Number(key) < v.length) v = v[Number(key)];
     else {
       const here = parts.slice(0, i).join('.');

@@ -4,7 +4,8 @@
  * prepare.ts), before anything is written.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { fileKind } from '../hashing/file-hash-cache.ts';
 import YAML from 'yaml';
 import type { Json } from '../../core/canonical-json.ts';
 import { DURATION_EXPECTED, parseDuration } from '../duration.ts';
@@ -15,10 +16,10 @@ import { interpolate, type Root } from './interpolate.ts';
 import { expandMatrix, instanceName, type MatrixPoint } from './matrix.ts';
 import { deepMerge, isPlainObject } from './profiles.ts';
 import type { Project, RawDep, RawProfile, RawStage } from './project.ts';
-import { checkDeclaredFiles, escapesRepository, normalizeRelative, repoFilesNamedBy, resolveCode, resolveInstanceFiles, type RepoFile } from './repo-files.ts';
+import { checkDeclaredFiles, ENGINE_OWNED, escapesRepository, normalizeRelative, repoFilesNamedBy, resolveCode, resolveInstanceFiles, type RepoFile } from './repo-files.ts';
 import { matchSelector, parseSelector } from './selectors.ts';
 import { expandShards, type ShardRole } from './shards.ts';
-import type { FieldPath } from '../yaml-source.ts';
+import { showExpressions, type FieldPath } from '../yaml-source.ts';
 
 export type { DepSpec, Instance, Plan, PlanOptions, ShardRole, StagePlan } from './instance.ts';
 import type { DepSpec, Instance, Plan, PlanOptions, StagePlan } from './instance.ts';
@@ -49,12 +50,24 @@ export function chooseProfile(project: Project, requested?: string): string {
   return names.length === 1 ? names[0]! : 'default';
 }
 
-function applySets(vars: Record<string, Json>, sets: string[]): Record<string, Json> {
+function applySets(project: Project, profile: string, vars: Record<string, Json>, sets: string[]): Record<string, Json> {
   let out = vars;
   for (const s of sets) {
     const m = /^vars\.([A-Za-z_][A-Za-z0-9_.]*)=(.*)$/s.exec(s);
     if (!m) throw new GrokpipeError({ title: `malformed --set \`${s}\``, expected: 'vars.<name>=<YAML value>, e.g. --set vars.seeds=3', found: `\`${s}\`` });
     const path = m[1]!.split('.');
+    // A misspelt name would add a var nothing reads: the run would look overridden and be the default.
+    if (!Object.prototype.hasOwnProperty.call(vars, path[0]!) || path.some((seg) => seg === '' || seg === '__proto__')) {
+      const known = Object.keys(vars);
+      const at: FieldPath[] = [['profiles', profile, 'vars'], ['vars'], []];
+      throw project.src.errorAt(at.filter((p) => p.length === 0 || project.src.has(p)), {
+        title: `--set \`${s}\` names \`vars.${m[1]}\`, which is not a var of this pipeline`,
+        field: `--set vars.${m[1]}`,
+        expected: known.length ? `a var defined under vars: (or the profile's vars:), one of: ${known.join(', ')}` : 'a var defined under vars:, but this pipeline defines none',
+        found: `\`${path[0]}\``,
+        hint: 'check the spelling; a new var is added in pipeline.yaml, where the stages that read it name it',
+      });
+    }
     let value: Json;
     try {
       const doc = YAML.parseDocument(m[2]!);
@@ -87,7 +100,7 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
   const { src, raw, root } = project;
   const profile = chooseProfile(project, options.profile);
   const prof = raw.profiles?.[profile] ?? {};
-  const vars = applySets((deepMerge(raw.vars ?? {}, prof.vars ?? {}) ?? {}) as Record<string, Json>, options.set ?? []);
+  const vars = applySets(project, profile, (deepMerge(raw.vars ?? {}, prof.vars ?? {}) ?? {}) as Record<string, Json>, options.set ?? []);
   const stageNames = Object.keys(raw.stages);
 
   for (const s of Object.keys(prof.stages ?? {})) {
@@ -113,6 +126,7 @@ export function buildPlan(project: Project, options: PlanOptions = {}): Plan {
   }
   // Dependencies are resolved once every stage's instances exist.
   for (const inst of instances) resolveDeps(scope, inst, { stages, byName, leftOut });
+  for (const inst of instances) if (inst.command) checkCommandDeps(project, inst, raw.stages[inst.stage]!.cmd!);
 
   const ordered = topologicalOrder(project, withShards(project, instances, byName), byName);
   checkOsLimits(src, ordered);
@@ -130,7 +144,7 @@ function planStage(scope: PlanScope, stageName: string): { plan: StagePlan; inst
   const module = st.uses ? checkRepoFile(project, st.uses, [...base, 'uses'], 'stage module') : null;
   const code = resolveCode(project, stageName, st.code ?? [], vars).map((f, i) => checkRepoFile(project, f, [...base, 'code', i], 'code file'));
   const declaredCode = new Set(code);
-  const plan: StagePlan = { name: stageName, kind: st.uses ? 'module' : 'cmd', module, code, compute: st.compute ?? null, outputs: (st.outputs ?? []).map(normalizeRelative), timeoutMs: stageTimeout(project, st, over, base, overBase), estimate: st.estimate ? checkRepoFile(project, st.estimate, [...base, 'estimate'], 'estimate module') : null, instances: [] };
+  const plan: StagePlan = { name: stageName, kind: st.uses ? 'module' : 'cmd', module, code, compute: st.compute ?? null, env: [...new Set(st.env ?? [])].sort(), outputs: (st.outputs ?? []).map(normalizeRelative), timeoutMs: stageTimeout(project, st, over, base, overBase), estimate: st.estimate ? checkRepoFile(project, st.estimate, [...base, 'estimate'], 'estimate module') : null, instances: [] };
 
   const matrixSource = over.matrix !== undefined ? overBase : base;
   const matrixRaw = over.matrix !== undefined ? over.matrix : st.matrix;
@@ -236,12 +250,55 @@ function withShards(project: Project, instances: Instance[], byName: Map<string,
   return expanded;
 }
 
+/**
+ * The `${deps.x}` and `${out}` a cmd holds are filled in only when it runs; what can be wrong with them
+ * is known now: a name that is not a dependency, or a fan-in (several folders) inside a longer argument
+ * (`--in=${deps.nums}`), which has no single value. Refused here, so that `repro -n` catches it and
+ * nothing runs, instead of the instance failing with an empty log.
+ */
+function checkCommandDeps(project: Project, inst: Instance, rawCmd: string[]): void {
+  rawCmd.forEach((arg, i) => {
+    const exprs = [...arg.matchAll(/\$\u2983([^\u2984]*)\u2984/g)];
+    for (const m of exprs) {
+      const expr = m[1]!.trim();
+      if (expr === 'out' || !expr.startsWith('deps.')) continue;
+      const name = expr.slice('deps.'.length);
+      const dep = inst.deps.find((d) => d.name === name);
+      const whole = exprs.length === 1 && m[0] === arg;
+      if (!dep) {
+        const names = inst.deps.map((d) => d.name);
+        throw project.src.errorAt(['stages', inst.stage, 'cmd', i], {
+          title: `the command of \`${inst.name}\` uses \`\${${expr}}\`, which is not a dependency of stage \`${inst.stage}\``,
+          expected: names.length ? `one of: ${names.map((n) => `\${deps.${n}}`).join(', ')}` : 'a name declared under deps: (this stage has none)',
+          found: `\`${showExpressions(arg)}\``,
+          hint: `declare it: deps: { ${name}: <stage or selector> }`,
+        });
+      }
+      if (!dep.single && !whole) {
+        throw project.src.errorAt(['stages', inst.stage, 'cmd', i], {
+          title: `the command of \`${inst.name}\` uses the fan-in \`\${${expr}}\` inside a longer argument`,
+          expected: `\${${expr}} as a whole argument: it stands for one folder per upstream instance (${dep.instances.length} here), each becoming an argument of its own`,
+          found: `\`${showExpressions(arg)}\``,
+          hint: `write "\${${expr}}" alone as an argument (e.g. [--in, "\${${expr}}"]), or select one instance in deps: to get a single folder`,
+        });
+      }
+    }
+  });
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The stage's `timeout:` (a profile's override first) in milliseconds; a malformed one is located. */
 function stageTimeout(project: Project, st: RawStage, over: { timeout?: string }, base: FieldPath, overBase: FieldPath): number | null {
   const at = over.timeout !== undefined ? [...overBase, 'timeout'] : [...base, 'timeout'];
   const text = over.timeout ?? st.timeout;
   if (text === undefined) return null;
   const r = parseDuration(text);
+  // Node's timers hold at most 2^31-1 ms (24.8 days); a longer delay fires at once, which would stop
+  // every run of the stage a millisecond after it starts.
+  if (r.ok && r.ms > MAX_TIMER_MS) {
+    throw project.src.errorAt(at, { title: `timeout of stage \`${base[1]}\` is longer than grokpipe can time`, expected: `a duration of at most 24d20h31m23s647ms (2^31-1 ms, the longest timer Node keeps), or no timeout:`, found: `\`${text}\` (${r.ms} ms)`, hint: 'leave timeout: out for a stage that may run for weeks' });
+  }
   if (r.ok) return r.ms;
   throw project.src.errorAt(at, { title: `malformed timeout of stage \`${base[1]}\``, expected: DURATION_EXPECTED, found: r.problem });
 }
@@ -260,7 +317,7 @@ function checkRepoFile(project: Project, rel: string, path: FieldPath, what: str
     throw project.src.errorAt(path, {
       title: what === 'stage module' ? `unknown stage module \`${rel}\`` : `missing ${what} \`${rel}\``,
       expected: `a file at ${norm} (relative to ${project.root})`,
-      found: 'no such file',
+      found: existsSync(abs) ? fileKind(statSync(abs)) : 'no such file',
       hint: what === 'stage module' ? 'create the module (it default-exports { params, run }) or fix the path' : undefined,
     });
   }
@@ -268,6 +325,9 @@ function checkRepoFile(project: Project, rel: string, path: FieldPath, what: str
   const real = relative(realpathSync(project.root), realpathSync(abs));
   if (real === '..' || real.startsWith(`..${'/'}`) || real.startsWith('/')) {
     throw project.src.errorAt(path, { title: `${what} path escapes the repository through a symlink`, expected: 'a file inside the repository (symlinks followed)', found: `\`${rel}\` links to ${realpathSync(abs)}`, hint: 'copy the file into the repository instead of linking to it' });
+  }
+  if (ENGINE_OWNED.some((d) => `${real.split(sep).join('/')}/`.startsWith(d))) {
+    throw project.src.errorAt(path, { title: `${what} \`${rel}\` is in the engine's folder \`${real.split(sep)[0]}\`${real === norm ? '' : ' through a symlink'}`, expected: 'a repository file that no stage writes', found: `\`${rel}\`${real === norm ? '' : ` links to ${real}`}`, hint: 'read another stage\'s outputs through `deps:`, so that its key follows them' });
   }
   return norm;
 }

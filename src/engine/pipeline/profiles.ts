@@ -9,7 +9,8 @@ import type { Json } from '../../core/canonical-json.ts';
 export function deepMerge(base: Json | undefined, over: Json | undefined): Json | undefined {
   if (over === undefined) return base;
   if (isPlainObject(base) && isPlainObject(over)) {
-    const out: Record<string, Json> = { ...base };
+    // Without a prototype: a var, stage or param named `constructor` or `toString` is looked up as itself.
+    const out: Record<string, Json> = Object.assign(Object.create(null) as Record<string, Json>, base);
     for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v) as Json;
     return out;
   }

@@ -30,6 +30,8 @@ export interface RawStage {
   params?: Json;
   deps?: Record<string, string | RawDep>;
   outputs?: string[];
+  /** Environment variables the stage's process gets from the engine's; their values enter its key. */
+  env?: string[];
   /** A duration (duration.ts): the wall-clock limit of one run of an instance. */
   timeout?: string;
   /** What one instance needs from a cluster scheduler (executor-config.ts); never keyed. */

@@ -15,7 +15,8 @@
  * costs one line, and a false positive (an argument that names a file the command does not read) is
  * fixed the same way at the price of a rerun when that file changes.
  */
-import { statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { fileKind } from '../hashing/file-hash-cache.ts';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import type { Json } from '../../core/canonical-json.ts';
 import { describeValue } from '../errors.ts';
@@ -33,7 +34,7 @@ export interface RepoFile {
 }
 
 /** Folders the engine owns: a stage's outputs are read through `deps:`, never as repository files. */
-const ENGINE_OWNED = ['artifacts/', '.grokpipe/'];
+export const ENGINE_OWNED = ['artifacts/', '.grokpipe/'];
 
 /** A relative path as written (`./a//b/../c`), normalised (`a/c`). */
 export function normalizeRelative(p: string): string {
@@ -140,7 +141,7 @@ export function checkDeclaredFiles(
   declared: { code: ReadonlySet<string>; files: readonly RepoFile[] },
   namedFiles: (arg: string) => readonly string[],
 ): void {
-  const isDeclared = (path: string) => declared.code.has(path) || declared.files.some((f) => f.path === path);
+  const isDeclared = (path: string) => declared.code.has(path) || declared.files.some((f) => entryCovers(f.path, path));
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     for (const arg of Array.isArray(a) ? a : [a]) {
@@ -199,23 +200,152 @@ export function repoFilesNamedBy(root: string): (arg: string) => readonly string
   };
 }
 
+/** A `files:` entry that is a pattern: `*` (any characters but /), `**` (any folders), `?` (one character). */
+export function isGlob(path: string): boolean {
+  return /[*?]/.test(path);
+}
+
+const globMemo = new Map<string, RegExp>();
+
+function globRegex(glob: string): RegExp {
+  let re = globMemo.get(glob);
+  if (!re) {
+    let out = '';
+    for (let i = 0; i < glob.length; i++) {
+      const c = glob[i]!;
+      if (c === '*' && glob[i + 1] === '*') {
+        // `**/` matches no folder or several; a trailing `**` matches everything below.
+        const slash = glob[i + 2] === '/';
+        out += slash ? '(?:[^/]+/)*' : '.*';
+        i += slash ? 2 : 1;
+      } else if (c === '*') out += '[^/]*';
+      else if (c === '?') out += '[^/]';
+      else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    re = new RegExp(`^${out}$`);
+    globMemo.set(glob, re);
+  }
+  return re;
+}
+
+/** Whether repository path `path` is one that the `files:` entry `entry` (a file, a folder or a glob) names. */
+export function entryCovers(entry: string, path: string): boolean {
+  if (entry === path || path.startsWith(`${entry}/`)) return true;
+  return isGlob(entry) && globRegex(entry).test(path);
+}
+
+/** Thrown by expandEntry with what is wrong, for the caller to locate at the `files:` entry. */
+class FileEntryProblem extends Error {
+  constructor(
+    readonly found: string,
+    readonly expected: string,
+  ) {
+    super(found);
+  }
+}
+
+/**
+ * The regular files a `files:` entry stands for, sorted: itself (a file), every file under it (a folder,
+ * as DVC hashes a folder dependency) or every repository file its pattern matches. Each is checked by
+ * its real path: a symlink must stay inside the repository and out of artifacts/ and .grokpipe/, and a
+ * pipe, socket or device is refused before anything reads it (it would block or never end).
+ */
+function expandEntry(root: string, realRoot: string, entry: string): string[] {
+  const check = (rel: string): 'file' | 'dir' => {
+    const abs = join(root, rel);
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch (e) {
+      throw new FileEntryProblem((e as NodeJS.ErrnoException).code === 'ENOENT' ? (rel === entry ? 'no such file or folder' : `${rel}: a symlink to nothing`) : `${rel}: unreadable (${(e as NodeJS.ErrnoException).code})`, 'a file or folder inside the repository');
+    }
+    const realRel = relative(realRoot, real).split(sep).join('/');
+    if (escapesRepository(realRel)) throw new FileEntryProblem(`${rel} links to ${real}, outside the repository`, 'files inside the repository, symlinks followed (copy the data in instead of linking to it)');
+    if (ENGINE_OWNED.some((d) => `${realRel}/`.startsWith(d))) throw new FileEntryProblem(`${rel} links to ${realRel}, in the engine's folder ${realRel.split('/')[0]}`, 'a repository file that no stage writes (read outputs through `deps:`)');
+    const st = statSync(real);
+    if (st.isDirectory()) return 'dir';
+    if (!st.isFile()) throw new FileEntryProblem(`${rel} is ${fileKind(st)}`, 'regular files (a pipe, socket or device cannot be hashed: reading it could block or never end)');
+    return 'file';
+  };
+  const under = (dir: string, seen: Set<string>): string[] => {
+    const real = realpathSync(join(root, dir));
+    if (seen.has(real)) return [];
+    seen.add(real);
+    const out: string[] = [];
+    for (const name of readdirSync(join(root, dir)).sort()) {
+      const rel = dir === '.' ? name : `${dir}/${name}`;
+      if (dir === '.' && (name === '.git' || ENGINE_OWNED.includes(`${name}/`) || name === 'node_modules')) continue;
+      if (check(rel) === 'dir') out.push(...under(rel, seen));
+      else out.push(rel);
+    }
+    return out;
+  };
+  if (!isGlob(entry)) return check(entry) === 'dir' ? under(entry, new Set()).sort() : [entry];
+  // The folders before the first pattern character are walked, nothing above them.
+  const fixed = entry.slice(0, entry.search(/[*?]/));
+  const base = fixed.includes('/') ? fixed.slice(0, fixed.lastIndexOf('/')) : '.';
+  let baseKind: 'file' | 'dir';
+  try {
+    baseKind = check(base);
+  } catch {
+    return [];
+  }
+  if (baseKind !== 'dir') return [];
+  const re = globRegex(entry);
+  return under(base, new Set()).filter((p) => re.test(p)).sort();
+}
+
+/** The absolute paths a module stage's ctx.files lists: the entries as declared, a pattern by the files it matched. */
+export function declaredFilePaths(root: string, files: readonly RepoFile[], hashed: Record<string, string> | undefined): string[] {
+  return files.flatMap((f) => (isGlob(f.path) ? Object.keys(hashed ?? {}).filter((k) => entryCovers(f.path, k)) : [f.path])).map((p) => join(root, p));
+}
+
 /**
  * The `files` key component of an instance: path -> sha256, sorted by path, through the file-hash
- * cache (a no-op stats each file, reads none). A missing file is an error at its `files:` entry.
+ * cache (a no-op stats each file, reads none). A folder or a pattern enters as every file it holds or
+ * matches, each under its own path, so that a file of an existing folder given file by file keeps its
+ * key. A missing file, or a folder or pattern with no file, is an error at its `files:` entry.
  */
 export function hashInstanceFiles(project: Project, instance: { name: string; stage: string; files: readonly RepoFile[] }, cache: FileHashCache): Record<string, string> {
-  const out: Record<string, string> = {};
-  const files = instance.files.length === 1 ? instance.files : [...instance.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const f of files) {
+  const paths = new Map<string, number>();
+  let realRoot: string | null = null;
+  for (const f of instance.files) {
+    const raw = project.raw.stages[instance.stage]?.files?.[f.entry] ?? f.path;
+    const at = ['stages', instance.stage, 'files', f.entry] as const;
+    let expanded: string[];
     try {
-      out[f.path] = cache.hash(join(project.root, f.path));
+      expanded = expandEntry(project.root, (realRoot ??= realpathSync(project.root)), f.path);
+    } catch (e) {
+      if (!(e instanceof FileEntryProblem)) throw e;
+      throw project.src.errorAt([...at], {
+        title: `${e.found.startsWith('no such') ? 'missing input file' : 'unusable input'} \`${f.path}\` of \`${instance.name}\``,
+        expected: e.found.startsWith('no such') ? `a file or folder at ${f.path} (relative to ${project.root})` : e.expected,
+        found: `${e.found}; the entry is \`${showExpressions(raw)}\``,
+        hint: e.found.startsWith('no such') ? 'create the file or fix the path; outputs of other stages are read through `deps:`' : undefined,
+      });
+    }
+    if (expanded.length === 0) {
+      throw project.src.errorAt([...at], {
+        title: `input \`${f.path}\` of \`${instance.name}\` names no file`,
+        expected: isGlob(f.path) ? 'a pattern that matches at least one repository file' : 'a folder holding at least one file',
+        found: `${isGlob(f.path) ? 'no match' : 'an empty folder'}; the entry is \`${showExpressions(raw)}\``,
+        hint: 'an input that names nothing is most often a typo; remove the entry if the instance reads nothing there',
+      });
+    }
+    for (const p of expanded) if (!paths.has(p)) paths.set(p, f.entry);
+  }
+  const out: Record<string, string> = {};
+  for (const path of [...paths.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    try {
+      out[path] = cache.hash(join(project.root, path));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      const raw = project.raw.stages[instance.stage]?.files?.[f.entry] ?? f.path;
-      throw project.src.errorAt(['stages', instance.stage, 'files', f.entry], {
-        title: `missing input file \`${f.path}\` of \`${instance.name}\``,
-        expected: `a file at ${f.path} (relative to ${project.root})`,
-        found: `${code === 'EISDIR' ? 'a folder' : code === 'ENOENT' ? 'no such file' : `unreadable (${code ?? (e as Error).message})`}; the entry is \`${showExpressions(raw)}\``,
+      const entry = paths.get(path)!;
+      const raw = project.raw.stages[instance.stage]?.files?.[entry] ?? path;
+      throw project.src.errorAt(['stages', instance.stage, 'files', entry], {
+        title: `missing input file \`${path}\` of \`${instance.name}\``,
+        expected: `a file at ${path} (relative to ${project.root})`,
+        found: `${code === 'ENOENT' ? 'no such file' : `unreadable (${code ?? (e as Error).message})`}; the entry is \`${showExpressions(raw)}\``,
         hint: 'create the file or fix the path; outputs of other stages are read through `deps:`',
       });
     }

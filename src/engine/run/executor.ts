@@ -11,7 +11,7 @@ import type { Progress } from '../stage.ts';
 import type { RunRequest } from './worker-protocol.ts';
 
 /** What to run: a module stage's request for the worker, or a cmd stage's argument list. */
-export type Work = { kind: 'module'; request: RunRequest } | { kind: 'cmd'; argv: string[] };
+export type Work = { kind: 'module'; request: RunRequest } | { kind: 'cmd'; argv: string[]; /** Declared environment variables (stage-env.ts). */ env?: Record<string, string | null> };
 
 export interface InstanceRun {
   instance: string;

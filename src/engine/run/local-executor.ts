@@ -7,7 +7,7 @@ export function localExecutor(root: string, slots: number): Executor {
     name: 'local',
     slots,
     run(job: InstanceRun, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
-      return job.work.kind === 'module' ? runModuleStage(job.work.request, root, events, signal) : runCommandStage(job.work.argv, root, events, signal);
+      return job.work.kind === 'module' ? runModuleStage(job.work.request, root, events, signal) : runCommandStage(job.work.argv, root, events, signal, job.work.env);
     },
     async close() {},
   };

@@ -65,7 +65,7 @@ export async function runOneInstance(r: OneRun): Promise<OneRunResult> {
       result = await r.executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'module', request: moduleRunRequest(r.root, p, inputs, r.outDir) }, outDir: r.outDir }, events, stop.signal);
     } else {
       const argv = commandArgv(p.instance.command!, inputs, r.outDir);
-      result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await r.executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'cmd', argv }, outDir: r.outDir }, events, stop.signal);
+      result = typeof argv === 'string' ? { ok: false, reason: argv, detail: [] } : await r.executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'cmd', argv, ...(p.fixed.env ? { env: p.fixed.env } : {}) }, outDir: r.outDir }, events, stop.signal);
     }
     ms = performance.now() - start;
   } finally {

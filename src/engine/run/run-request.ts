@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { PreparedInstance } from '../keys/prepare.ts';
+import { declaredFilePaths } from '../pipeline/repo-files.ts';
 import { rngSeedFor } from './rng-seed.ts';
 import type { InputSpec, RunRequest } from './worker-protocol.ts';
 
@@ -28,8 +29,9 @@ export function moduleRunRequest(root: string, p: PreparedInstance, inputs: Reco
     params: p.params,
     matrix: inst.matrix ?? {},
     inputs,
-    files: inst.files.map((f) => join(root, f.path)),
+    files: declaredFilePaths(root, inst.files, p.fixed.files),
     outDir,
+    ...(p.fixed.env ? { env: p.fixed.env } : {}),
     ...shardRequest(p),
   };
 }

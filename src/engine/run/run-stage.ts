@@ -4,7 +4,8 @@
  * (group-supervisor.mjs) that runs the argument list without a shell. Either way a crash, a throw, an
  * out-of-memory or a SIGKILL fails that instance only, and the whole group goes when the stage ends,
  * is stopped (Ctrl-C, SIGTERM, its timeout), or when the engine itself dies (the child sees its IPC
- * channel close and kills its group).
+ * channel close and kills its group). Either way the process gets the stage's environment
+ * (pipeline/stage-env.ts), not the engine's whole one.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -13,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ENGINE_IS_TYPESCRIPT } from '../keys/typescript-modules.ts';
 import { stopReason, type RunEvents, type RunResult, type StopReason } from './executor.ts';
 import type { RunRequest, WorkerMessage } from './worker-protocol.ts';
+import { stageEnvironment } from '../pipeline/stage-env.ts';
 
 // worker.js beside the compiled engine (dist/), worker.ts beside the sources (src/, run through tsx).
 const WORKER = fileURLToPath(new URL(ENGINE_IS_TYPESCRIPT ? './worker.ts' : './worker.js', import.meta.url));
@@ -84,6 +86,8 @@ function stoppedResult(reason: StopReason, tail: string[]): RunResult {
 }
 
 export function runModuleStage(req: RunRequest, root: string, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
+  const env = stageEnvironment(req.env);
+  if (typeof env === 'string') return Promise.resolve({ ok: false, reason: env, detail: [] });
   const child = fork(WORKER, [], {
     cwd: root,
     // The compiled worker loads tsx itself, and only for a TypeScript stage module.
@@ -91,6 +95,7 @@ export function runModuleStage(req: RunRequest, root: string, events: RunEvents,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
     detached: true,
+    env,
   });
   let done = false;
   let error: { message: string; stack?: string } | null = null;
@@ -121,8 +126,10 @@ export function runModuleStage(req: RunRequest, root: string, events: RunEvents,
   return promise;
 }
 
-export function runCommandStage(argv: string[], root: string, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
-  const child = spawn(process.execPath, [SUPERVISOR], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json', detached: true });
+export function runCommandStage(argv: string[], root: string, events: RunEvents, signal: AbortSignal, declared?: Record<string, string | null>): Promise<RunResult> {
+  const env = stageEnvironment(declared);
+  if (typeof env === 'string') return Promise.resolve({ ok: false, reason: env, detail: [] });
+  const child = spawn(process.execPath, [SUPERVISOR], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json', detached: true, env });
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let spawnProblem: { code: string | null; message: string } | null = null;
   child.on('message', (m: { type: string; code?: number | string | null; signal?: NodeJS.Signals | null; message?: string }) => {

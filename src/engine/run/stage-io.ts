@@ -2,11 +2,11 @@
  * The boundary between the engine and a stage's files: what it may read (ctx.inputs, a cmd's
  * ${deps.x}) and what counts as its outputs (every regular file it wrote, except manifest.json).
  */
-import { chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST } from '../store/artifacts.ts';
 import type { Json } from '../../core/canonical-json.ts';
-import { listFiles } from '../fs-atomic.ts';
+import { listFiles, uniqueSuffix } from '../fs-atomic.ts';
 import { stringify } from '../pipeline/interpolate.ts';
 import { materializeView } from './input-view.ts';
 import type { Instance } from '../pipeline/plan.ts';
@@ -42,7 +42,7 @@ export function commandArgv(template: string[], inputs: Record<string, InputSpec
     const e = expr.trim();
     if (e === 'out') return outDir;
     const m = /^deps\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(e);
-    if (!m || !(m[1]! in inputs)) return undefined;
+    if (!m || !Object.prototype.hasOwnProperty.call(inputs, m[1]!)) return undefined;
     const v = inputs[m[1]!]!;
     return Array.isArray(v) ? v.map((s) => s.dir) : v.dir;
   };
@@ -94,10 +94,21 @@ export function collectOutputs(outDir: string, p: PreparedInstance): Record<stri
 }
 
 
+/** Replaces the hard link at `abs` by a copy of its bytes, leaving the other links' file as it was. */
+function unlinkShared(abs: string): void {
+  const copy = `${abs}.${uniqueSuffix()}.copy`;
+  copyFileSync(abs, copy);
+  renameSync(copy, abs);
+}
+
 function normaliseModes(outDir: string, files: readonly string[]): void {
   const dirs = new Set<string>([outDir]);
   for (const f of files) {
-    chmodSync(join(outDir, f), OUTPUT_FILE_MODE);
+    const abs = join(outDir, f);
+    // A file with other links (`ln /some/secret "$out/k.txt"`) is also a file the stage did not create
+    // there: its mode is changed on a private copy, never on the shared inode.
+    if (statSync(abs).nlink > 1) unlinkShared(abs);
+    chmodSync(abs, OUTPUT_FILE_MODE);
     const parts = f.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(join(outDir, ...parts.slice(0, i)));
   }

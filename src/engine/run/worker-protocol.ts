@@ -20,6 +20,8 @@ export interface RunRequest {
   files: string[];
   outDir: string;
   rngSeed: string;
+  /** Environment variables the stage declares (`env:`), with the values its key holds (stage-env.ts). */
+  env?: Record<string, string | null>;
   /** Sharded stages: the phase to run and the shard's value (null for the barrier and the merge). */
   shard?: { axis: string; phase: ShardPhase; value: number | null };
 }

@@ -31,6 +31,22 @@ export interface Manifest {
   /** The instance whose run produced the outputs, and how this folder got them. */
   producedBy: string;
   how: 'ran' | 'restored';
+  /**
+   * The Node.js version, platform and architecture of the engine that ran the stage (recorded, not keyed:
+   * see docs/pipeline.md, "What is in the key"); absent for a folder restored from the store.
+   */
+  runtime?: Runtime;
+}
+
+export interface Runtime {
+  node: string;
+  platform: string;
+  arch: string;
+}
+
+/** This process's runtime, as a manifest records it. */
+export function currentRuntime(): Runtime {
+  return { node: process.version, platform: process.platform, arch: process.arch };
 }
 
 export function instanceDir(root: string, instance: string): string {
@@ -99,7 +115,8 @@ export function isIntact(root: string, instance: string, outputs: Record<string,
 
 /** Writes the manifest into `staged` and moves it into place as artifacts/<instance>/. */
 export function installInstance(root: string, staged: string, manifest: Manifest): void {
-  writeFileAtomic(join(staged, MANIFEST), canonicalJsonPretty(manifest));
+  const recorded = manifest.how === 'ran' && !manifest.runtime ? { ...manifest, runtime: currentRuntime() } : manifest;
+  writeFileAtomic(join(staged, MANIFEST), canonicalJsonPretty(recorded));
   const target = instanceDir(root, manifest.instance);
   const base = join(root, ARTIFACTS_DIR);
   mkdirSync(base, { recursive: true });

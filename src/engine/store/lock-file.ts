@@ -14,7 +14,7 @@ import { canonicalJsonPretty } from '../../core/canonical-json.ts';
 import { describeValue, GrokpipeError } from '../errors.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
 import { isSha256, unsafeInstanceNameReason, unsafeNameReason } from '../../core/safe-names.ts';
-import { YamlSource, type FieldPath } from '../yaml-source.ts';
+import { withoutPrototypes, YamlSource, type FieldPath } from '../yaml-source.ts';
 
 export const LOCK_FILE = 'grokpipe.lock';
 
@@ -36,13 +36,15 @@ export function readLock(root: string): LockFile {
   try {
     text = readFileSync(join(root, LOCK_FILE), 'utf8');
   } catch {
-    return { format: 1, profiles: {} };
+    return { format: 1, profiles: Object.create(null) as LockFile['profiles'] };
   }
   return parseLock(text);
 }
 
 /** The lock in `text`, checked whole; a GrokpipeError at the offending line and column otherwise. */
 export function parseLock(text: string): LockFile {
+  const unusual = unusualText(text);
+  if (unusual) throw unusual;
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -63,6 +65,10 @@ export function parseLock(text: string): LockFile {
     });
   }
   const problem = lockProblem(data);
+  if (!problem) {
+    const twice = duplicateEntry(text);
+    if (twice) throw new GrokpipeError({ title: `${LOCK_FILE}: ${twice.title}`, ...locationOf(text, twice.offset), field: twice.path.join('.'), expected: twice.expected, found: twice.found, hint: HINT });
+  }
   if (problem) {
     let located: GrokpipeError;
     try {
@@ -72,7 +78,84 @@ export function parseLock(text: string): LockFile {
     }
     throw located;
   }
-  return data as LockFile;
+  // Profiles and instances are names chosen by users: `constructor` or `valueOf` must be looked up, and
+  // added (`profiles[p] ??= {}`), as themselves, never as Object's.
+  return withoutPrototypes(data) as LockFile;
+}
+
+/** Where `text`'s character `offset` is, as a GrokpipeError location. */
+function locationOf(text: string, offset: number): { file: string; line: number; column: number; sourceLine: string | undefined } {
+  const before = text.slice(0, offset).split('\n');
+  return { file: LOCK_FILE, line: before.length, column: before[before.length - 1]!.length + 1, sourceLine: text.split('\n')[before.length - 1] };
+}
+
+/**
+ * Two ways a lock goes wrong that JSON.parse reports in terms nobody can act on: a byte order mark
+ * (an editor's, "Unexpected token" naming an invisible character) and the markers git leaves in a file
+ * it could not merge.
+ */
+function unusualText(text: string): GrokpipeError | null {
+  if (text.startsWith('\uFEFF')) {
+    return new GrokpipeError({
+      title: `${LOCK_FILE} starts with a byte order mark (BOM, the invisible character U+FEFF an editor added)`,
+      ...locationOf(text, 0),
+      expected: `${SHAPE}, as UTF-8 without a byte order mark`,
+      found: 'the bytes EF BB BF before the opening {',
+      hint: `save it again without the BOM (e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' ${LOCK_FILE}), or ${HINT}`,
+    });
+  }
+  const marker = /^(<{7}|={7}|>{7})(?: .*)?$/m.exec(text);
+  if (marker) {
+    return new GrokpipeError({
+      title: `${LOCK_FILE} holds git merge-conflict markers: a merge or rebase could not combine two versions of it`,
+      ...locationOf(text, marker.index),
+      expected: SHAPE,
+      found: `the conflict marker \`${marker[1]}\``,
+      hint: `do not edit the markers out by hand: take one side whole (git checkout --ours ${LOCK_FILE}, or --theirs), then run grokpipe repro for each profile, which records what the merged pipeline builds, and commit the lock`,
+    });
+  }
+  return null;
+}
+
+/**
+ * A name given twice in one JSON object of the lock (an instance twice in a profile, an output twice in
+ * an entry): JSON.parse keeps the last silently, so which record counts would depend on the order of a
+ * hand edit or a bad merge. Runs on text JSON.parse accepted, so it only needs to follow strings and
+ * nesting.
+ */
+function duplicateEntry(text: string): (LockProblem & { offset: number }) | null {
+  const stack: { keys: Set<string>; isObject: boolean; path: string[] }[] = [];
+  let expectKey = false;
+  let lastKey: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (top?.isObject && expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) {
+          const path = [...top.path, key];
+          return { path, atKey: true, title: `${JSON.stringify(key)} appears twice in ${top.path.length ? `\`${top.path.join('.')}\`` : 'the lock'}; JSON keeps only the last, so one of the two records would be silently dropped`, expected: 'each instance once per profile, each output once per entry', found: `a second ${JSON.stringify(key)} at line ${locationOf(text, i).line}`, offset: i };
+        }
+        top.keys.add(key);
+        lastKey = key;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      const parent = stack[stack.length - 1];
+      const path = parent ? (parent.isObject && lastKey !== null ? [...parent.path, lastKey] : parent.path) : [];
+      stack.push({ keys: new Set(), isObject: c === '{', path });
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    } else if (c === ',') {
+      expectKey = stack[stack.length - 1]?.isObject ?? false;
+    }
+  }
+  return null;
 }
 
 interface LockProblem {

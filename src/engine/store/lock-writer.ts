@@ -19,7 +19,8 @@ export class LockWriter {
 
   /** `records` false: a run that is not the profile's (--set): nothing is recorded, nothing written. */
   constructor(private readonly root: string, private readonly lock: LockFile, private readonly profile: string, private readonly records: boolean, private readonly frozen = false) {
-    this.section = lock.profiles[profile] ??= {};
+    // Without a prototype: an instance named `constructor` is looked up as itself (lock-file.ts).
+    this.section = lock.profiles[profile] ??= Object.create(null) as (typeof lock.profiles)[string];
   }
 
   /**

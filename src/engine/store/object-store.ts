@@ -11,8 +11,8 @@
  * write outside its folder. Objects are stored with mode 0644 whatever mode the stage gave its file
  * (never setuid, setgid, executable or world-writable), the mode a restored file gets too.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { canonicalJsonPretty } from '../../core/canonical-json.ts';
 import { ownStoreDir } from '../dot-grokpipe.ts';
 import { uniqueSuffix, writeFileAtomic } from '../fs-atomic.ts';
@@ -39,9 +39,28 @@ export interface CorruptObject {
 export function storeLocation(root: string, env: NodeJS.ProcessEnv = process.env): { dir: string; shared: boolean } {
   const own = ownStoreDir(root);
   const named = env.GROKPIPE_STORE?.trim();
-  if (!named) return { dir: own, shared: false };
-  const dir = resolve(root, named);
-  return { dir, shared: dir !== own };
+  const dir = named ? resolve(root, named) : own;
+  // Compared by real path: .grokpipe/store may itself be a symlink to a store other checkouts use
+  // (or .grokpipe, or the path GROKPIPE_STORE names may pass through one), and only a store that is
+  // this repository's own folder may be emptied by gc.
+  return { dir, shared: realPathOf(dir) !== join(realPathOf(root), '.grokpipe', 'store') };
+}
+
+/** `p` or its nearest folder above that exists (a store not made yet is written by making it there). */
+function existingAncestor(p: string): string {
+  let d = p;
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  return d;
+}
+
+/** The real path of `p`, following symlinks as far as they exist (a store not made yet has none). */
+function realPathOf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    const parent = dirname(p);
+    return parent === p ? p : join(realPathOf(parent), basename(p));
+  }
 }
 
 /** The store in a folder: .grokpipe/store, or the shared folder GROKPIPE_STORE names. */
@@ -77,17 +96,39 @@ export class FolderStore implements Store {
    */
   putFile(abs: string, sha: string): void {
     const target = this.objectPath(sha);
-    mkdirSync(dirname(target), { recursive: true });
     const tmp = `${target}.${uniqueSuffix()}.tmp`;
     try {
+      mkdirSync(dirname(target), { recursive: true });
       copyFileSync(abs, tmp);
       chmodSync(tmp, OUTPUT_FILE_MODE);
       renameSync(tmp, target);
     } catch (e) {
       // A full disk leaves a partial copy: remove it, so that the space it took is free again.
       rmSync(tmp, { force: true });
-      throw e;
+      throw this.writeFault(e);
     }
+  }
+
+  /**
+   * A failed write as the store's own fault: the message names the store folder, not the scratch file
+   * the write went through, and says read-only when the store is (mkdir reports a read-only mount as
+   * ENOENT). An error about reading `source` (the stage's output) is left as it is.
+   */
+  private writeFault(e: unknown): unknown {
+    const err = e as NodeJS.ErrnoException;
+    if (!err || typeof err !== 'object' || typeof err.code !== 'string') return e;
+    let code: string | null = ['ENOSPC', 'EDQUOT', 'EIO', 'EROFS'].includes(err.code) ? err.code : null;
+    try {
+      accessSync(existingAncestor(this.dir), constants.W_OK);
+    } catch (a) {
+      code = (a as NodeJS.ErrnoException).code ?? err.code;
+    }
+    if (code === null) return e;
+    const fault: NodeJS.ErrnoException = new Error(`the store ${this.dir} cannot be written (${code}${code === err.code ? '' : `; the write failed with ${err.code}`})`);
+    fault.code = code;
+    fault.path = this.dir;
+    fault.syscall = 'write';
+    return fault;
   }
 
   /**
@@ -106,7 +147,11 @@ export class FolderStore implements Store {
   }
 
   writeRecord(record: RunRecord): void {
-    writeFileAtomic(this.recordPath(record.key), canonicalJsonPretty(record));
+    try {
+      writeFileAtomic(this.recordPath(record.key), canonicalJsonPretty(record));
+    } catch (e) {
+      throw this.writeFault(e);
+    }
   }
 
   /**

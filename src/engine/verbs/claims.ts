@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { type Claim, claimsProblem, judgeClaim, readPath, shortNumber } from '../../core/claims.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { instanceDir, isIntact, readManifest } from '../store/artifacts.ts';
-import { GrokpipeError } from '../errors.ts';
+import { describeValue, GrokpipeError } from '../errors.ts';
 import type { FileHashCache } from '../hashing/file-hash-cache.ts';
 import type { LockFile } from '../store/lock-file.ts';
 import type { Plan } from '../pipeline/plan.ts';
@@ -46,9 +46,21 @@ export function loadClaims(root: string): { src: YamlSource; claims: Claim[] } {
   const src = YamlSource.parse(CLAIMS_FILE, text);
   const value = src.toJS();
   const problem = claimsProblem(value);
-  if (problem) throw src.errorAt(problem.path, { title: problem.title, expected: problem.expected, found: problem.found }, problem.atKey);
+  if (problem) throw src.errorAt(problem.path, { title: problem.title, expected: problem.expected, found: nonFiniteFound(value, problem.path) ?? problem.found }, problem.atKey);
   const claims = (value as { claims: Claim[] }).claims;
   return { src, claims };
+}
+
+/**
+ * YAML's .nan and .inf are numbers JSON cannot write: the shared check describes them through JSON
+ * ("the number null"), which names neither what was written nor why it is refused.
+ */
+function nonFiniteFound(document: unknown, path: readonly (string | number)[]): string | null {
+  let v = document;
+  for (const seg of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
+  const numbers = Array.isArray(v) ? v : [v];
+  const bad = numbers.find((x) => typeof x === 'number' && !Number.isFinite(x)) as number | undefined;
+  return bad === undefined ? null : describeValue(bad);
 }
 
 export function fmt(v: unknown): string {

@@ -4,7 +4,7 @@
  * also means an earlier param value no longer restores without running after a gc. Stage module bundles
  * (module-bundle.ts) go too, all of them: each is compiled again, in well under a second, on first use.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS_DIR, readManifest } from '../store/artifacts.ts';
 import { readLock } from '../store/lock-file.ts';
@@ -23,13 +23,21 @@ export interface GcResult {
   bundleBytes: number;
 }
 
+function realStoreDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 export function collectGarbage(root: string, options: { dryRun?: boolean } = {}): GcResult {
   const store = new ObjectStore(root);
   if (store.shared) {
     throw new GrokpipeError({
       title: 'gc will not clean a shared store',
       expected: "the repository's own store (.grokpipe/store): gc removes whatever this repository's lock and artifacts do not reference",
-      found: `GROKPIPE_STORE=${process.env.GROKPIPE_STORE} (${store.dir}), which other checkouts may use: their results would go`,
+      found: `${process.env.GROKPIPE_STORE?.trim() ? `GROKPIPE_STORE=${process.env.GROKPIPE_STORE}` : '.grokpipe/store'} (${store.dir}, really ${realStoreDir(store.dir)}), which other checkouts may use: their results would go`,
       hint: 'run gc without GROKPIPE_STORE to clean this repository\'s own store; a shared store is cleaned by whoever owns it (e.g. by deleting it: it is only a cache of results)',
     });
   }

@@ -112,7 +112,7 @@ export async function verifyLock(root: string, options: VerifyLockOptions = {}):
   const { plan } = ws;
   // The evidence is the committed lock, never one a run since the last commit wrote.
   const committed = committedLock(root);
-  const section = committed.lock.profiles[plan.profile] ?? {};
+  const section = committed.lock.profiles[plan.profile] ?? (Object.create(null) as (typeof committed.lock.profiles)[string]);
   const locked = plan.instances.filter((i) => section[i.name]);
   if (locked.length === 0) {
     throw new GrokpipeError({ title: `grokpipe.lock has no instances for profile ${plan.profile}${committed.source === 'HEAD' ? ' (as committed in HEAD)' : ''}`, file: 'grokpipe.lock', expected: `a lock written by grokpipe repro --profile ${plan.profile}`, found: 'no entries', hint: `run grokpipe repro --profile ${plan.profile} and commit grokpipe.lock` });

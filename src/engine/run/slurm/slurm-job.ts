@@ -40,7 +40,7 @@ async function main(specFile: string): Promise<void> {
   const output = new StageOutput(null, (line) => emit({ log: line }));
   const events: RunEvents = output.events((progress) => emit({ progress }));
   const result: RunResult =
-    spec.work.kind === 'module' ? await runModuleStage(spec.work.request, spec.root, events, controller.signal) : await runCommandStage(spec.work.argv, spec.root, events, controller.signal);
+    spec.work.kind === 'module' ? await runModuleStage(spec.work.request, spec.root, events, controller.signal) : await runCommandStage(spec.work.argv, spec.root, events, controller.signal, spec.work.env);
   output.close();
   const marker: SlurmJobMarker = { ...result, host: hostname(), ...(signal ? { signal } : {}) };
   writeFileAtomic(spec.marker, JSON.stringify(marker));

@@ -1,0 +1,95 @@
+/**
+ * Bad input accepted until run time, and values at the edges of their type. Findings: a misspelt
+ * `--set vars.nmae=…` was accepted with only the usual "not recorded" warning; `"--in=${deps.nums}"` (a
+ * fan-in inside a longer argument) passed repro -n and failed at run time with exit 1 and an empty log;
+ * a timeout longer than Node's timers hold (2^31-1 ms) fired at once; `published: .nan` in claims.yaml
+ * read "found: the number null". Class: each is exit 2, located, before anything runs, saying what it is.
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { cli, makeRepo, removeRepos, snapshot } from '../engine/helpers.ts';
+
+afterAll(removeRepos);
+
+const PIPELINE = `version: 1
+vars:
+  name: a
+  n: 2
+stages:
+  nums:
+    cmd: [sh, -c, 'echo \${matrix.i} > "$0/n.txt"', "\${out}"]
+    matrix: { i: [1, 2] }
+  one:
+    cmd: [sh, -c, 'echo \${vars.name} > "$0/o.txt"', "\${out}"]
+  sum:
+    cmd: [sh, -c, 'for d in "$@"; do cat "$d/n.txt"; done > "$0/s.txt"', "\${out}", "\${deps.nums}"]
+    deps: { nums: nums, one: one }
+`;
+
+describe('bad input is refused before anything runs', () => {
+  test('a misspelt --set var: exit 2, naming the known vars, for repro, repro -n and status', async () => {
+    const repo = makeRepo({ 'pipeline.yaml': PIPELINE });
+    const before = snapshot(repo);
+    for (const verb of [['repro'], ['repro', '-n'], ['status'], ['show', 'one']]) {
+      const r = await cli(repo, ...verb, '--set', 'vars.nmae=b');
+      expect(r.code, r.err + r.out).toBe(2);
+      expect(r.err).toContain('error: --set `vars.nmae=b` names `vars.nmae`, which is not a var of this pipeline');
+      expect(r.err).toContain('expected: a var defined under vars: (or the profile\'s vars:), one of: name, n');
+      expect(r.err).toContain('--> pipeline.yaml:');
+    }
+    expect(snapshot(repo)).toEqual(before);
+    expect((await cli(repo, 'repro', '-n', '--set', 'vars.name=b')).code).toBe(0);
+  });
+
+  test('a fan-in inside a longer argument: repro -n refuses it at the cmd entry; a single dependency there is fine', async () => {
+    const text = PIPELINE.replace('"${deps.nums}"]', '"--in=${deps.nums}"]');
+    const repo = makeRepo({ 'pipeline.yaml': text });
+    const before = snapshot(repo);
+    for (const verb of [['repro', '-n'], ['repro'], ['status']]) {
+      const r = await cli(repo, ...verb);
+      expect(r.code, r.err + r.out).toBe(2);
+      expect(r.err).toContain('error: the command of `sum` uses the fan-in `${deps.nums}` inside a longer argument');
+      expect(r.err).toMatch(/--> pipeline\.yaml:12:\d+/);
+      expect(r.err).toContain('found: `--in=${deps.nums}`');
+    }
+    expect(snapshot(repo)).toEqual(before);
+    const single = makeRepo({ 'pipeline.yaml': PIPELINE.replace(`'for d in "$@"; do cat "$d/n.txt"; done > "$0/s.txt"', "\${out}", "\${deps.nums}"]`, `'echo "$1" | cut -d= -f2- | xargs cat > "$0/s.txt"', "\${out}", "--in=\${deps.one}/o.txt"]`) });
+    expect((await cli(single, 'repro')).code).toBe(0);
+    expect(single.read('artifacts/sum/s.txt')).toBe('a\n');
+  });
+
+  test('a ${deps.x} the stage does not declare: refused by repro -n', async () => {
+    const repo = makeRepo({ 'pipeline.yaml': PIPELINE.replace('"${deps.nums}"]', '"${deps.numz}"]') });
+    const r = await cli(repo, 'repro', '-n');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('uses `${deps.numz}`, which is not a dependency of stage `sum`');
+    expect(r.err).toContain('expected: one of: ${deps.nums}, ${deps.one}');
+  });
+
+  test('a timeout longer than Node can time is refused; the longest one it can is accepted', async () => {
+    const repo = makeRepo({ 'pipeline.yaml': PIPELINE.replace("  one:\n", '  one:\n    timeout: 25d\n') });
+    const r = await cli(repo, 'repro', '-n');
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain('timeout of stage `one` is longer than grokpipe can time');
+    expect(r.err).toContain('--> pipeline.yaml:10:14');
+    repo.write('pipeline.yaml', PIPELINE.replace("  one:\n", '  one:\n    timeout: 24d20h31m23s647ms\n'));
+    expect((await cli(repo, 'repro')).code).toBe(0);
+    repo.write('pipeline.yaml', PIPELINE.replace("  one:\n", '  one:\n    timeout: 24d20h31m23s648ms\n'));
+    expect((await cli(repo, 'repro', '-n')).code).toBe(2);
+  });
+
+  test.each([
+    ['.nan', 'NaN, not a number (YAML .nan)'],
+    ['.inf', 'infinity (YAML .inf), not a finite number'],
+    ['-.inf', 'minus infinity (YAML -.inf), not a finite number'],
+  ])('claims.yaml: published: %s is named as what it is, not "the number null"', async (value, found) => {
+    const repo = makeRepo({
+      'pipeline.yaml': PIPELINE,
+      'claims.yaml': `claims:\n  - id: c\n    published: ${value}\n    reproduced: { instance: one, file: o.txt }\n    check: { type: equals }\n`,
+    });
+    const r = await cli(repo, 'verify');
+    expect(r.code, r.err + r.out).toBe(2);
+    expect(r.err).toContain(`found: ${found}`);
+    expect(r.err).not.toContain('null');
+    expect(r.err).toContain('--> claims.yaml:3:16');
+  });
+});
