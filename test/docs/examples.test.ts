@@ -54,6 +54,11 @@ const NOT_RUN: Record<string, string> = {
   'README.md:   saturation:': "lines of pipeline.yaml: test/pipeline/smoke.test.ts checks they are there and runs them",
   'README.md:       saturation: saturation': "a line of pipeline.yaml: test/pipeline/smoke.test.ts checks it is there",
   'README.md:   - id: saturation_follows_L_p59': 'the claim one would add: test/pipeline/smoke.test.ts adds it to a copy and runs verify',
+  'README.md: server {': "a site's TLS server block; test/remote/nginx.ts serves the store with the same WebDAV directives on a local port",
+  'README.md: echo https://cache.example.org > grokpipe.remote   # commit it: a URL, no secret (or GROKPIPE_REMOTE=<url>)':
+    'push and pull against a real nginx: test/remote/remote-store.test.ts',
+  'README.md: grokpipe verify --remote https://cache.example.org --sample 8 --profile full [--seed S] [--budget 5m]':
+    'the audit against a real nginx: test/remote/remote-store.test.ts; the workflow runs it (.github/workflows/verify.yml, audit)',
 };
 
 const firstLine = (b: Block) => `${b.doc}: ${b.body.split('\n')[0]}`;
