@@ -2,11 +2,13 @@
  * `grokpipe verify [--profile P] [--json]`: check claims.yaml against the artifacts (exit 1 on any FAIL,
  * else 3 when a claim's artifact is not built).
  * `grokpipe verify --lock [--sample N | instances...] [-j N]`: rebuild locked instances in a scratch
- * folder and compare output hashes with grokpipe.lock (exit 1 on any difference).
+ * folder and compare output hashes with grokpipe.lock (exit 1 on any difference); with a remote store set
+ * (GROKPIPE_REMOTE, grokpipe.remote; not --no-remote) the locked results the local store lacks are pulled first.
+ * `grokpipe verify --remote URL --sample N`: the audit (verbs/audit.ts).
  */
 import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import { claimsDocument, claimsExitCode, evaluateClaims, loadClaims, renderClaimsTable } from '../engine/verbs/claims.ts';
-import { GrokpipeError } from '../engine/errors.ts';
+import { GrokpipeError, isGrokpipeError } from '../engine/errors.ts';
 import { FileHashCache } from '../engine/hashing/file-hash-cache.ts';
 import { readLock } from '../engine/store/lock-file.ts';
 import { buildPlan } from '../engine/pipeline/plan.ts';
@@ -15,7 +17,8 @@ import { createReporter, formatDuration } from '../engine/ui/progress.ts';
 import { verifyLock, type LockCheck, type VerifyLockResult } from '../engine/verbs/verify-lock.ts';
 import type { CliIo } from './io.ts';
 import { jobsOption, parse, rootFrom } from './options.ts';
-import { REMOTE_OPTIONS, requireRemote } from './remote-option.ts';
+import { REMOTE_OPTIONS, remoteFromOptions, requireRemote } from './remote-option.ts';
+import { pull } from '../engine/verbs/remote-sync.ts';
 import { audit } from '../engine/verbs/audit.ts';
 import { DURATION_EXPECTED, parseDuration } from '../engine/duration.ts';
 
@@ -44,6 +47,18 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
     sample = Number(values.sample);
     if (!Number.isInteger(sample) || sample < 1) throw new GrokpipeError({ title: 'bad value for --sample', expected: 'a whole number of instances, at least 1', found: `\`${values.sample}\`` });
     if (positionals.length) throw new GrokpipeError({ title: 'give either --sample N or instance names, not both', expected: VERIFY_USAGE, found: argv.join(' ') });
+  }
+  // Read through: the locked results the local store lacks come from the remote store, if one is set,
+  // verified as pull verifies them; a remote that fails is warned about and the check goes on without it.
+  const remote = values.set?.length ? null : remoteFromOptions(root, values);
+  if (remote) {
+    try {
+      const pulled = await pull(root, remote, { profile: values.profile, progress: io.err, signal: io.signal });
+      for (const i of pulled.items) if (i.status === 'refused') io.err.write(`warning: ${i.reason}\n`);
+    } catch (e) {
+      if (!isGrokpipeError(e)) throw e;
+      io.err.write(`warning: the remote store ${remote.where} is not usable (${e.details.title}: ${e.details.found ?? ''}); verifying from the local store alone\n`);
+    }
   }
   const { profile, checks, artifacts, against } = await verifyLock(root, { profile: values.profile, set: values.set, instances: positionals, sample, jobs: jobsOption(values.jobs), reporter: values.verbose ? createReporter(io.err, { verbose: true }) : undefined, signal: io.signal });
   const failed = checks.filter((c) => c.status === 'FAIL').length;

@@ -182,6 +182,19 @@ describe('push and pull through nginx', () => {
     expect(bad.out).toMatch(/audit: restored 3\/4, .*: FAIL/);
   });
 
+  test('verify --lock reads through: the upstream results a fresh clone lacks come from the remote, verified', () => {
+    const remote = `${nginx.url}/verify-lock`;
+    expect(grokpipe(built, { GROKPIPE_REMOTE: remote }, 'push').code).toBe(0);
+    const fresh = cloneOf(built);
+    const alone = grokpipe(fresh, { GROKPIPE_REMOTE: remote }, 'verify', '--lock', 'b', '--no-remote');
+    expect(alone.code).toBe(1);
+    expect(alone.out).toContain('cannot get the locked outputs of a[n=1]');
+    const through = grokpipe(fresh, { GROKPIPE_REMOTE: remote }, 'verify', '--lock', 'b');
+    expect(through.code, through.out + through.err).toBe(0);
+    expect(through.out).toContain('1 identical to the lock, 0 differ or failed');
+    expect(unsoundObjects(localStore(fresh))).toEqual([]);
+  });
+
   test('a remote that is not a URL is refused before anything is read or written, exit 2', () => {
     const fresh = cloneOf(built);
     for (const [bad, why] of [['not a url', 'it does not parse as a URL'], ['ftp://host/store', 'its scheme is ftp']] as const) {
