@@ -1,18 +1,20 @@
 /**
  * Seed-steps per second of every engine on the paper's MLP (p = 59 and 97) and on the no-LayerNorm
  * transformer (p = 59), 40% split, float32 and float64, beside PyTorch running the paper's own formulation
- * on one thread (bench/torch_mlp.py, bench/torch_transformer.py), and beside the wasm SIMD ceiling of this
- * machine (bench/simd-ceiling.ts).
+ * on one thread (bench/torch_mlp.py, bench/torch_transformer.py), and beside the wasm SIMD ceilings of this
+ * machine (bench/simd-ceiling.ts). Engine 'wasm' is build/kernels.wasm (the study's kernels), 'wasm-fma'
+ * build/kernels-fma.wasm (the same sources on relaxed_madd, src/grok/kernels/wasm/fma.ts), each against
+ * its own ceiling: separate multiply and add, or relaxed_madd.
  *
  *   npm run bench                     (tsx bench/kernels.ts)
- *   npx tsx bench/kernels.ts [--seconds 2] [--rounds 3] [--engines wasm,ts,tfjs,torch] [--p 59,97]
+ *   npx tsx bench/kernels.ts [--seconds 2] [--rounds 3] [--engines wasm,wasm-fma,ts,tfjs,torch] [--p 59,97]
  *                            [--tf-p 59] [--model mlp,transformer] [--peak-f32 112] [--peak-f64 56]
  *
  * A seed-step is one full-batch forward + backward (lossAndGrad, CE, tau 1) plus one AdamW update of one
  * seed's network; PyTorch's step is the same work in its own terms. The wasm engine is timed with its
  * in-module AdamW (kernel.createAdamW, bit-identical to src/grok/train/adamw.ts) and, in a second column,
  * with the TypeScript AdamW (measureKernel of bench/kernels-ts.ts), which the other engines always use.
- * The wasm kernels, PyTorch and the SIMD ceiling are measured in alternation, `rounds` times each, and the
+ * The wasm kernels (both builds), PyTorch and the SIMD ceilings are measured in alternation, `rounds` times each, and the
  * best round of each is reported: other processes only ever slow a round down, so the best is the least
  * disturbed. PyTorch is optional: it is skipped, with a note, when neither `python3` nor `/usr/bin/python3`
  * imports torch. Timings use performance.now(), for display only.
@@ -25,12 +27,13 @@
  * so the same step is 2-5x fewer FLOPs for us: the table prints both rates, each against the machine peak,
  * and ours against the wasm SIMD ceiling (128-bit multiply + add, no FMA), the most our kernels can reach.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { $ } from 'zx';
 import type { FloatArray, Kernel, ModelKind, Precision } from '../src/grok/kernels/contract.ts';
 import { createKernel } from '../src/grok/kernels/ts/index.ts';
+import { createWasmKernel as createFmaKernel, wasmIdentity as fmaIdentity } from '../src/grok/kernels/wasm/fma.ts';
 import { createWasmKernel } from '../src/grok/kernels/wasm/index.ts';
 import { makeSplit } from '../src/grok/data.ts';
 import { initializeParameters } from '../src/grok/models/init.ts';
@@ -39,7 +42,7 @@ import { createSimdCeiling, type SimdCeiling } from './simd-ceiling.ts';
 
 
 type AnyKernel = Kernel<Record<string, FloatArray>>;
-type EngineName = 'wasm' | 'ts' | 'tfjs' | 'torch';
+type EngineName = 'wasm' | 'wasm-fma' | 'ts' | 'tfjs' | 'torch';
 /** Engines' columns: 'wasm-ts-adamw' is the wasm kernel stepped by the TypeScript AdamW. */
 type ColumnName = EngineName | 'wasm-ts-adamw';
 
@@ -122,6 +125,7 @@ function measureTorch(python: string, model: ModelKind, p: number, precision: Pr
 async function makeKernel(engine: Exclude<EngineName, 'torch'>, model: ModelKind, p: number, precision: Precision): Promise<AnyKernel | string> {
   if (engine === 'ts') return createKernel({ model, p, precision });
   if (engine === 'wasm') return createWasmKernel({ model, p, precision }) as unknown as AnyKernel;
+  if (engine === 'wasm-fma') return createFmaKernel({ model, p, precision }) as unknown as AnyKernel;
   if (precision === 'f64') return 'tfjs has no float64';
   const tfjsIndex = new URL('../src/grok/kernels/tfjs/index.ts', import.meta.url);
   if (!existsSync(fileURLToPath(tfjsIndex))) return 'src/grok/kernels/tfjs is absent';
@@ -165,8 +169,9 @@ async function benchmarkRow(
     kernels.set(engine, made);
   }
   if (options.engines.includes('torch') && !torch) row.notes.push('torch: no python3 with torch importable');
-  // wasm, torch and the SIMD ceiling alternate for `rounds` rounds; the slow reference engines run once
-  const alternating: EngineName[] = options.engines.filter((e) => e === 'wasm' || (e === 'torch' && torch !== null));
+  // wasm (both builds), torch and the SIMD ceilings alternate for `rounds` rounds; the slow reference
+  // engines run once
+  const alternating: EngineName[] = options.engines.filter((e) => e === 'wasm' || e === 'wasm-fma' || (e === 'torch' && torch !== null));
   for (let round = 0; round < options.rounds; round++) {
     for (const engine of alternating) {
       if (engine === 'torch') {
@@ -175,10 +180,10 @@ async function benchmarkRow(
         continue;
       }
       // a fresh kernel per round: its in-module AdamW owns the kernel's moments
-      const kernel = createWasmKernel({ model, p, precision });
+      const kernel = (engine === 'wasm' ? createWasmKernel : createFmaKernel)({ model, p, precision });
       initializeParameters(kernel.params as unknown as Record<string, FloatArray>, model, p, 0);
       const speed = measureKernel(kernel as unknown as AnyKernel, split.train, options.seconds, 5, 'own').stepsPerSecond;
-      row.stepsPerSecond.wasm = Math.max(row.stepsPerSecond.wasm ?? 0, speed);
+      row.stepsPerSecond[engine] = Math.max(row.stepsPerSecond[engine] ?? 0, speed);
     }
     ceiling.measure(Math.min(0.5, options.seconds / 4));
   }
@@ -187,6 +192,7 @@ async function benchmarkRow(
       row.stepsPerSecond['wasm-ts-adamw'] = measureKernel(kernel, split.train, options.seconds).stepsPerSecond;
       continue;
     }
+    if (engine === 'wasm-fma') continue;
     row.stepsPerSecond[engine] = measureKernel(kernel, split.train, options.seconds, engine === 'ts' && model === 'transformer' ? 1 : 5).stepsPerSecond;
     (kernel as { dispose?: () => void }).dispose?.();
   }
@@ -203,14 +209,22 @@ function formatRow(row: RowResult, options: Options, ceiling: SimdCeiling): stri
     const s = row.stepsPerSecond[engine];
     if (s === undefined) continue;
     const gflops = (s * (engine === 'torch' ? theirs : ours)) / 1e9;
-    const limit = engine === 'torch' ? '' : `, ${((100 * gflops) / ceiling.gflops[row.precision]).toFixed(0)}% of wasm ceiling`;
+    const limit =
+      engine === 'torch'
+        ? ''
+        : engine === 'wasm-fma'
+          ? `, ${((100 * gflops) / ceiling.fmaGflops[row.precision]).toFixed(0)}% of FMA ceiling`
+          : `, ${((100 * gflops) / ceiling.gflops[row.precision]).toFixed(0)}% of wasm ceiling`;
     cells.push(`${engine} ${s.toFixed(1)}/s (${gflops.toFixed(1)} GFLOP/s, ${((100 * gflops) / peak).toFixed(0)}% of peak${limit})`);
   }
   return cells.join('  |  ') + (row.notes.length ? `  [${row.notes.join('; ')}]` : '');
 }
 
 export function formatTable(rows: RowResult[], options: Options, ceiling: SimdCeiling): string {
-  const header = ['model', 'p', 'prec', 'n', 'ours wasm/s', 'PyTorch/s', 'ratio', 'ours GFLOP/s (% peak, % wasm ceiling)', 'PyTorch GFLOP/s (% peak)', 'wasm+TS AdamW/s', 'ts/s', 'tfjs/s'];
+  const header = [
+    'model', 'p', 'prec', 'n', 'ours wasm/s', 'PyTorch/s', 'ratio', 'ours GFLOP/s (% peak, % wasm ceiling)',
+    'FMA wasm/s', 'FMA ratio', 'FMA GFLOP/s (% peak, % FMA ceiling)', 'PyTorch GFLOP/s (% peak)', 'wasm+TS AdamW/s', 'ts/s', 'tfjs/s',
+  ];
   const lines = [header];
   for (const row of rows) {
     const wasm = row.stepsPerSecond.wasm;
@@ -220,6 +234,11 @@ export function formatTable(rows: RowResult[], options: Options, ceiling: SimdCe
     const ours = wasm === undefined ? '-' : (() => {
       const g = (wasm * oursFlops(row.model, row.n, row.p)) / 1e9;
       return `${g.toFixed(1)} (${((100 * g) / peak).toFixed(0)}%, ${((100 * g) / ceiling.gflops[row.precision]).toFixed(0)}%)`;
+    })();
+    const fma = row.stepsPerSecond['wasm-fma'];
+    const oursFma = fma === undefined ? '-' : (() => {
+      const g = (fma * oursFlops(row.model, row.n, row.p)) / 1e9;
+      return `${g.toFixed(1)} (${((100 * g) / peak).toFixed(0)}%, ${((100 * g) / ceiling.fmaGflops[row.precision]).toFixed(0)}%)`;
     })();
     const theirs = torch === undefined ? '-' : (() => {
       const g = (torch * torchFlops(row.model, row.n, row.p)) / 1e9;
@@ -234,6 +253,9 @@ export function formatTable(rows: RowResult[], options: Options, ceiling: SimdCe
       fixed(torch),
       wasm !== undefined && torch !== undefined ? `${(wasm / torch).toFixed(2)}x` : '-',
       ours,
+      fixed(fma),
+      fma !== undefined && torch !== undefined ? `${(fma / torch).toFixed(2)}x` : '-',
+      oursFma,
       theirs,
       fixed(row.stepsPerSecond['wasm-ts-adamw']),
       fixed(row.stepsPerSecond.ts),
@@ -259,9 +281,9 @@ function parseOptions(argv: string[]): Options {
     if (!(x > 0)) throw new Error(`bench: expected a positive number for --${name}, found ${JSON.stringify(v)}`);
     return x;
   };
-  const engines = (value('engines') ?? 'wasm,torch,ts,tfjs').split(',') as EngineName[];
+  const engines = (value('engines') ?? 'wasm,wasm-fma,torch,ts,tfjs').split(',') as EngineName[];
   for (const e of engines) {
-    if (!['wasm', 'ts', 'tfjs', 'torch'].includes(e)) throw new Error(`bench: expected engines among wasm, ts, tfjs, torch, found ${JSON.stringify(e)}`);
+    if (!['wasm', 'wasm-fma', 'ts', 'tfjs', 'torch'].includes(e)) throw new Error(`bench: expected engines among wasm, wasm-fma, ts, tfjs, torch, found ${JSON.stringify(e)}`);
   }
   const models = (value('model') ?? 'mlp,transformer').split(',') as ModelKind[];
   for (const m of models) {
@@ -280,15 +302,24 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
+/** Which of the named x86 feature flags the first CPU of /proc/cpuinfo lists (where FMA comes from). */
+function cpuFeatures(names: string[]): string {
+  if (!existsSync('/proc/cpuinfo')) return 'unknown (no /proc/cpuinfo)';
+  const flags = new Set((/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').trim().split(/\s+/));
+  return names.map((name) => `${name} ${flags.has(name) ? 'yes' : 'no'}`).join(', ');
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const torch = options.engines.includes('torch') ? findTorchPython() : null;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`grokpipe kernel benchmark: ${options.models.join(' and ')}, 40% split, CE, tau 1; a seed-step = lossAndGrad + AdamW; one thread`);
   console.log(`machine: ${cpu}, ${os.cpus().length} logical CPUs, node ${process.version}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`CPU features (/proc/cpuinfo): ${cpuFeatures(['fma', 'avx2', 'avx512f'])}`);
   const noTorch = !options.engines.includes('torch') ? 'not requested (--engines)' : 'not found (python3 / /usr/bin/python3 cannot import torch): skipped';
   console.log(`PyTorch: ${torch ? `${torch.version} via ${torch.python}, torch.set_num_threads(1)` : noTorch}`);
-  console.log(`${options.seconds}s per measurement; wasm, PyTorch and the SIMD ceiling alternate ${options.rounds} rounds, best round kept; peak assumed ${options.peak.f32} / ${options.peak.f64} GFLOP/s (f32 / f64)`);
+  if (options.engines.includes('wasm-fma')) console.log(`FMA kernels: ${fmaIdentity()} (the probe's answer on this machine: fused or unfused)`);
+  console.log(`${options.seconds}s per measurement; wasm (both builds), PyTorch and the SIMD ceilings alternate ${options.rounds} rounds, best round kept; peak assumed ${options.peak.f32} / ${options.peak.f64} GFLOP/s (f32 / f64)`);
   console.log('FLOPs per step: MLP ours 6*256*n*p + 3*2*128*512*p (factorized), PyTorch 6*256*n*(256+p) (paper formulation);');
   console.log('  transformer ours 6*128*n*(2*512+p+1) (MLP block and unembedding), PyTorch 6*128*n*(8*128+2*512+p+1) (per example)\n');
   const ceiling = await createSimdCeiling();
@@ -296,6 +327,10 @@ async function main(): Promise<void> {
   console.log(
     `\nwasm SIMD ceiling (128-bit multiply + add, no FMA; best of the rounds): ${ceiling.gflops.f32.toFixed(1)} GFLOP/s f32x4, ${ceiling.gflops.f64.toFixed(1)} GFLOP/s f64x2` +
       ` = ${((100 * ceiling.gflops.f32) / options.peak.f32).toFixed(0)}% / ${((100 * ceiling.gflops.f64) / options.peak.f64).toFixed(0)}% of the assumed peak`,
+  );
+  console.log(
+    `wasm FMA ceiling (128-bit relaxed_madd, 2 FLOPs each; best of the rounds): ${ceiling.fmaGflops.f32.toFixed(1)} GFLOP/s f32x4, ${ceiling.fmaGflops.f64.toFixed(1)} GFLOP/s f64x2` +
+      ` = ${(ceiling.fmaGflops.f32 / ceiling.gflops.f32).toFixed(2)}x / ${(ceiling.fmaGflops.f64 / ceiling.gflops.f64).toFixed(2)}x the multiply + add ceiling`,
   );
   console.log('\n' + formatTable(rows, options, ceiling));
   console.log("\nOther processes share this machine's CPUs: figures are noisy (see the load average above).");
