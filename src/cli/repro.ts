@@ -14,6 +14,7 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     'dry-run': { type: 'boolean', short: 'n' },
     force: { type: 'boolean', short: 'f' },
     jobs: { type: 'string', short: 'j' },
+    cores: { type: 'string', short: 'c' },
     'keep-going': { type: 'boolean', short: 'k' },
     wait: { type: 'boolean' },
     frozen: { type: 'boolean' },
@@ -28,7 +29,9 @@ export async function reproCommand(argv: string[], io: CliIo): Promise<number> {
     const choices = EXECUTOR_NAMES.map((n) => `\`--executor ${n}\` (${executorDescription(n)})`).join(' or ');
     throw new GrokpipeError({ title: 'unknown executor', expected: choices, found: `\`${executor}\`` });
   }
-  const jobs = jobsOption(values.jobs) ?? defaultSlots(executor);
+  // -c/--cores is how Snakemake users say -j; one of the two, so that no command line means two numbers.
+  if (values.jobs !== undefined && values.cores !== undefined) throw new GrokpipeError({ title: 'give -j or -c, not both', expected: '-j N (or -c N, --cores N, its Snakemake spelling): instances running at once', found: argv.join(' ') });
+  const jobs = jobsOption(values.jobs ?? values.cores) ?? defaultSlots(executor);
   const reporter = createReporter(io.err, { verbose: values.verbose });
   const result = await repro(root, {
     targets: positionals,

@@ -21,6 +21,7 @@ options:
   -n, --dry-run            say what would run or be restored; write nothing
   -f, --force              run the selected instances even when up to date
   -j, --jobs <N>           instances running at once (default: the machine's cores; 1000 with slurm)
+  -c, --cores <N>          the same as -j, as Snakemake spells it
   -k, --keep-going         after a failure, go on with every instance that does not depend on it
   --wait                   wait for another repro in this repository to finish instead of refusing
   --frozen                 for CI: any change to grokpipe.lock (a new entry, a changed key, a removed

@@ -152,3 +152,15 @@ stages:
     expect(instances.out).toMatch(/^walk\.barrier\n {4}<- walk\.run\[seed=0\], walk\.run\[seed=1\]$/m);
   });
 });
+
+test('repro takes -c/--cores as Snakemake users type it, the same as -j; both at once is refused', async () => {
+  const repo = makeRepo({ 'pipeline.yaml': PIPELINE, 'stages/a.ts': jsonStage() });
+  const r = await cli(repo, 'repro', '-c', '1');
+  expect(r.code, r.err).toBe(0);
+  expect(r.err).toMatch(/^repro: 2 instances in profile default, up to 1 in parallel$/m);
+  repo.write('pipeline.yaml', PIPELINE.replace('x: 1', 'x: 2'));
+  expect((await cli(repo, 'repro', '--cores', '2')).err).toMatch(/^repro: 2 instances in profile default, up to 2 in parallel$/m);
+  const both = await cli(repo, 'repro', '-j', '2', '-c', '2');
+  expect(both.code).toBe(2);
+  expect(both.err).toContain('give -j or -c, not both');
+});
