@@ -50,7 +50,7 @@ export default hello;
 test('the npm pack tarball installs into an empty folder and runs a one-stage TypeScript study', () => {
   // 1. The package, as `npm pack` makes it from a fresh build.
   const pkg = join(tmp, 'package');
-  for (const f of ['package.json', 'README.md', 'pipeline.schema.json', 'docs/pipeline.md', 'bin/grokpipe.js', 'build/kernels.wasm']) {
+  for (const f of ['package.json', 'README.md', 'pipeline.schema.json', 'docs/pipeline.md', 'docs/json.md', 'bin/grokpipe.js', 'build/kernels.wasm']) {
     mkdirSync(dirname(join(pkg, f)), { recursive: true });
     copyFileSync(join(PROJECT, f), join(pkg, f));
   }
@@ -59,7 +59,7 @@ test('the npm pack tarball installs into an empty folder and runs a one-stage Ty
   expect(pack.code, pack.out).toBe(0);
   const packed = JSON.parse(pack.out.slice(pack.out.indexOf('['), pack.out.lastIndexOf(']') + 1)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const files = packed[0]!.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(['bin/grokpipe.js', 'dist/cli/main.js', 'dist/engine/run/worker.js', 'dist/index.js', 'dist/index.d.ts', 'dist/engine/stage.d.ts', 'build/kernels.wasm', 'pipeline.schema.json', 'README.md']));
+  expect(files).toEqual(expect.arrayContaining(['bin/grokpipe.js', 'dist/cli/main.js', 'dist/engine/run/worker.js', 'dist/index.js', 'dist/index.d.ts', 'dist/engine/stage.d.ts', 'build/kernels.wasm', 'pipeline.schema.json', 'README.md', 'docs/pipeline.md', 'docs/json.md']));
   expect(files.filter((f) => /^(src|test|stages|bench|artifacts)\//.test(f) || f === 'grokpipe.lock')).toEqual([]);
 
   // 2. An empty study folder; grokpipe installed from the tarball.
