@@ -8,6 +8,7 @@
  * Both scale by 2^k as two exact factors 2^(k>>1) 2^(k - k>>1), so subnormal results round once.
  */
 
+import { madd, muladd } from './madd';
 import { f32k, f64k } from './splat';
 
 // Vector constants are data-segment addresses read by f32k / f64k (./splat.ts says why).
@@ -55,10 +56,11 @@ export function exp64(x0: v128): v128 {
   const lo = f64x2.mul(k, f64k(LN2_LO));
   const r = f64x2.sub(hi, lo);
   const t = f64x2.mul(r, r);
-  let q = f64x2.add(f64k(P4), f64x2.mul(t, f64k(P5)));
-  q = f64x2.add(f64k(P3), f64x2.mul(t, q));
-  q = f64x2.add(f64k(P2), f64x2.mul(t, q));
-  q = f64x2.add(f64k(P1), f64x2.mul(t, q));
+  // the polynomial's Horner steps: one fused multiply-add each in build/kernels-fma.wasm (madd.ts)
+  let q = madd<f64>(f64k(P4), t, f64k(P5));
+  q = madd<f64>(f64k(P3), t, q);
+  q = madd<f64>(f64k(P2), t, q);
+  q = madd<f64>(f64k(P1), t, q);
   const c = f64x2.sub(r, f64x2.mul(t, q));
   const rc = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64k(TWO_D), c));
   const y = f64x2.sub(f64k(ONE_D), f64x2.sub(f64x2.sub(lo, rc), hi));
@@ -86,11 +88,12 @@ export function exp32(x0: v128): v128 {
   const k = f32x4.nearest(f32x4.mul(x, f32k(LOG2E_F)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32k(C1_F))), f32x4.mul(k, f32k(C2_F)));
   const z = f32x4.mul(r, r);
-  let q = f32x4.add(f32x4.mul(f32k(Q0_F), r), f32k(Q1_F));
-  q = f32x4.add(f32x4.mul(q, r), f32k(Q2_F));
-  q = f32x4.add(f32x4.mul(q, r), f32k(Q3_F));
-  q = f32x4.add(f32x4.mul(q, r), f32k(Q4_F));
-  q = f32x4.add(f32x4.mul(q, r), f32k(Q5_F));
+  // the polynomial's Horner steps: one fused multiply-add each in build/kernels-fma.wasm (madd.ts)
+  let q = muladd<f32>(f32k(Q0_F), r, f32k(Q1_F));
+  q = muladd<f32>(q, r, f32k(Q2_F));
+  q = muladd<f32>(q, r, f32k(Q3_F));
+  q = muladd<f32>(q, r, f32k(Q4_F));
+  q = muladd<f32>(q, r, f32k(Q5_F));
   const y = f32x4.add(f32x4.add(f32x4.mul(q, z), r), f32k(ONE_F));
   // k is an integer in [-150, 129]: adding 1.5 * 2^23 puts it in the low significand bits, exactly, so
   // an integer subtraction of the bit patterns yields it (what trunc_sat would return, in 2 instructions
