@@ -85,7 +85,7 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
 
 /** `verify --lock --json` (docs/json.md): the rebuilt instances, then the folders of artifacts/. */
 function lockDocument(profile: string, checks: LockCheck[], artifacts: LockCheck[], exitCode: number, against: VerifyLockResult['against']) {
-  const row = (c: LockCheck) => ({ instance: c.instance, status: c.status.toLowerCase(), ms: c.ms ?? null, note: c.note ?? null, diffs: c.diffs.map((d) => ({ file: d.file, locked: d.locked, found: d.rebuilt })) });
+  const row = (c: LockCheck) => ({ instance: c.instance, status: c.status.toLowerCase(), ms: c.ms === undefined ? null : Math.round(c.ms), note: c.note ?? null, diffs: c.diffs.map((d) => ({ file: d.file, locked: d.locked, found: d.rebuilt })) });
   return {
     grokpipe: 'verify-lock',
     version: 1,

@@ -137,6 +137,7 @@ describe('built', () => {
     seen.push(doc);
     expect(doc).toMatchObject({ grokpipe: 'verify-lock', profile: 'quick', exitCode: 0 });
     expect((doc.rebuilt as unknown[])[0]).toMatchObject({ instance: 'a[k=1]', status: 'pass', diffs: [] });
+    expect(Number.isInteger((doc.rebuilt as Array<{ ms: number }>)[0]!.ms)).toBe(true); // whole milliseconds, as documented
   });
 
   test('times --json and plan --json: the measured durations', async () => {
