@@ -51,7 +51,11 @@ async function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function startNginx(): Promise<Nginx> {
+/**
+ * `server` replaces the test's own server block (it gets the port, the served folder and a scratch folder),
+ * e.g. the README's, so that the configuration the README gives is the one tested.
+ */
+export async function startNginx(options: { server?: (port: number, data: string, dir: string) => string } = {}): Promise<Nginx> {
   if (!existsSync(NGINX)) throw new Error(`nginx is not installed at ${NGINX}: the remote store tests run against a real nginx (apt-get install nginx, as .ci/run does)`);
   const dir = mkdtempSync(join(tmpdir(), 'grokpipe-nginx-'));
   const data = join(dir, 'data');
@@ -59,6 +63,22 @@ export async function startNginx(): Promise<Nginx> {
   for (const d of ['body', 'logs']) mkdirSync(join(dir, d));
   const port = await freePort();
   const dav = 'dav_methods PUT; create_full_put_path on; dav_access user:rw group:r all:r; client_max_body_size 0;';
+  const basic = Buffer.from(`${BASIC_USER}:${BASIC_PASSWORD}`).toString('base64');
+  const ownServer = `  server {
+    listen 127.0.0.1:${port};
+    root ${data};
+    location / { ${dav} }
+    location /private/ {
+      if ($http_authorization != "Bearer ${TOKEN}") { return 401; }
+      ${dav}
+    }
+    location /forbidden/ { return 403; }
+    location /basic/ {
+      if ($http_authorization != "Basic ${basic}") { return 401; }
+      ${dav}
+    }
+  }
+`;
   writeFileSync(
     join(dir, 'nginx.conf'),
     `daemon off;
@@ -71,21 +91,7 @@ http {
   access_log ${dir}/logs/access.log;
   client_body_temp_path ${dir}/body;
   proxy_temp_path ${dir}/body; fastcgi_temp_path ${dir}/body; uwsgi_temp_path ${dir}/body; scgi_temp_path ${dir}/body;
-  server {
-    listen 127.0.0.1:${port};
-    root ${data};
-    location / { ${dav} }
-    location /private/ {
-      if ($http_authorization != "Bearer ${TOKEN}") { return 401; }
-      ${dav}
-    }
-    location /forbidden/ { return 403; }
-    location /basic/ {
-      if ($http_authorization != "Basic ${Buffer.from(`${BASIC_USER}:${BASIC_PASSWORD}`).toString('base64')}") { return 401; }
-      ${dav}
-    }
-  }
-}
+${options.server ? options.server(port, data, dir) : ownServer}}
 `,
   );
   let child: ChildProcess | null = null;
