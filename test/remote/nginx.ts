@@ -137,7 +137,9 @@ export type Fault =
   | { kind: 'status'; status: number }
   | { kind: 'truncate' }
   | { kind: 'other-bytes' }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** The connection closed with no answer, as a server that has just stopped leaves it. */
+  | { kind: 'drop' };
 
 export interface FaultProxy {
   url: string;
@@ -153,6 +155,10 @@ export async function faultProxy(upstreamPort: number, decide: (method: string, 
   const server = http.createServer((req, res) => {
     const n = seen.push(`${req.method} ${req.url}`);
     const fault = decide(req.method!, req.url!, n);
+    if (fault.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
     if (fault.kind === 'hang') {
       hanging.add(res);
       req.resume();

@@ -131,11 +131,12 @@ describe('credentials', () => {
 
 describe('the server stops in the middle', () => {
   test('of a pull: exit 1, what arrived is verified and kept, and the same command resumes once it is back', async () => {
-    let stopping: Promise<void> | null = null;
+    let stopping: Promise<void> | null = null as Promise<void> | null;
     const { r, clone } = await pullThrough((m, p, n) => {
-      // After the first record and an object or two, nginx goes away for good.
-      if (n === 3) stopping = nginx.stop();
-      return { kind: 'pass' };
+      // From the third request on, nginx is gone: it is stopped, and what was on its way gets no answer.
+      if (n < 3) return { kind: 'pass' };
+      stopping ??= nginx.stop();
+      return { kind: 'drop' };
     });
     await stopping;
     expect(r.code).toBe(1);
@@ -151,9 +152,14 @@ describe('the server stops in the middle', () => {
 
   test('of a push: exit 1, no record on the server names an object it lacks, and the same command resumes', async () => {
     let stopping: Promise<void> | null = null;
+    let restarted = false;
+    let down = false;
     const proxy = await faultProxy(nginx.port, (m, p, n) => {
-      if (n === 4) stopping = nginx.stop();
-      return { kind: 'pass' };
+      if (n >= 4 && !down) {
+        down = true;
+        stopping = nginx.stop();
+      }
+      return down && !restarted ? { kind: 'drop' } : { kind: 'pass' };
     });
     const remote = `${proxy.url}/stopped-push`;
     const r = await grokpipeAsync(built, { GROKPIPE_REMOTE: remote }, 'push');
@@ -169,6 +175,7 @@ describe('the server stops in the middle', () => {
     };
     serverSound();
     await nginx.start();
+    restarted = true;
     const again = await grokpipeAsync(built, { GROKPIPE_REMOTE: remote }, 'push');
     await proxy.close();
     expect(again.code, again.out + again.err).toBe(0);
