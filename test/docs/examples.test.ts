@@ -211,3 +211,12 @@ stages:
     expect(JSON.parse(r.out).claims).toEqual([expect.objectContaining({ id: 'recovery_p59', status: 'not-built', instance: 'mediation[loss=ce,p=59]' })]);
   });
 });
+
+test('no doc tells a reader to `npm install grokpipe`: the package is not on the registry', () => {
+  for (const doc of DOCS) {
+    const lines = readFileSync(join(PROJECT, doc), 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (/npm install grokpipe(?![\w./-])/.test(line)) expect(line, `${doc}:${i + 1}`).toMatch(/finds no such package|not published/);
+    });
+  }
+});
