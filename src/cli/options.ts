@@ -23,9 +23,19 @@ export function rootFrom(cwd: string, C: string | undefined): string {
   return findRoot(C ? resolve(cwd, C) : cwd);
 }
 
+/**
+ * A whole number written in decimal digits, or null: Number() also reads '0x10', '1e3', '3.0', ' 3 ' and
+ * '' (as 0), which print unlike what they become, and numbers past 2^53 that are no longer the ones written.
+ */
+export function wholeNumber(v: string, min: number): number | null {
+  if (!/^[0-9]+$/.test(v)) return null;
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n >= min ? n : null;
+}
+
 export function jobsOption(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new GrokpipeError({ title: 'bad value for -j', expected: 'a whole number of parallel jobs, at least 1', found: `\`${v}\`` });
+  const n = wholeNumber(v, 1);
+  if (n === null) throw new GrokpipeError({ title: 'bad value for -j', expected: 'a whole number of parallel jobs, at least 1', found: `\`${v}\`` });
   return n;
 }

@@ -13,7 +13,7 @@ import { alignColumns } from '../engine/text-columns.ts';
 import { criticalPath, simulate, type TimedInstance } from '../engine/verbs/wall-time.ts';
 import { openWorkspace } from '../engine/verbs/workspace.ts';
 import type { CliIo } from './io.ts';
-import { parse, rootFrom } from './options.ts';
+import { parse, rootFrom, wholeNumber } from './options.ts';
 
 export const PLAN_USAGE = 'grokpipe plan [targets...] [--profile P] [--cores N[,N...]]... [--overhead 500ms] [--json] [-C dir]';
 
@@ -28,8 +28,8 @@ function coresOption(values: string[] | undefined): number[] {
   if (!values?.length) return [availableParallelism()];
   const out: number[] = [];
   for (const v of values.flatMap((s) => s.split(','))) {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new GrokpipeError({ title: 'bad value for --cores', expected: 'whole numbers of workers, at least 1 (e.g. --cores 2,16,64)', found: `\`${v}\`` });
+    const n = wholeNumber(v, 1);
+    if (n === null) throw new GrokpipeError({ title: 'bad value for --cores', expected: 'whole numbers of workers, at least 1 (e.g. --cores 2,16,64)', found: `\`${v}\`` });
     out.push(n);
   }
   return out;

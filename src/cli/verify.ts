@@ -16,7 +16,7 @@ import { loadProject } from '../engine/pipeline/project.ts';
 import { createReporter, formatDuration } from '../engine/ui/progress.ts';
 import { verifyLock, type LockCheck, type VerifyLockResult } from '../engine/verbs/verify-lock.ts';
 import type { CliIo } from './io.ts';
-import { jobsOption, parse, rootFrom } from './options.ts';
+import { jobsOption, parse, rootFrom, wholeNumber } from './options.ts';
 import { REMOTE_OPTIONS, remoteFromOptions, requireRemote } from './remote-option.ts';
 import { pull } from '../engine/verbs/remote-sync.ts';
 import { audit } from '../engine/verbs/audit.ts';
@@ -44,8 +44,9 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
   }
   let sample: number | undefined;
   if (values.sample !== undefined) {
-    sample = Number(values.sample);
-    if (!Number.isInteger(sample) || sample < 1) throw new GrokpipeError({ title: 'bad value for --sample', expected: 'a whole number of instances, at least 1', found: `\`${values.sample}\`` });
+    const n = wholeNumber(values.sample, 1);
+    if (n === null) throw new GrokpipeError({ title: 'bad value for --sample', expected: 'a whole number of instances, at least 1', found: `\`${values.sample}\`` });
+    sample = n;
     if (positionals.length) throw new GrokpipeError({ title: 'give either --sample N or instance names, not both', expected: VERIFY_USAGE, found: argv.join(' ') });
   }
   // Read through: the locked results the local store lacks come from the remote store, if one is set,
@@ -100,8 +101,8 @@ function lockDocument(profile: string, checks: LockCheck[], artifacts: LockCheck
 /** `verify --remote URL --sample N [--seed S] [--budget D]`: the audit (verbs/audit.ts), one summary line last. */
 async function auditCommand(root: string, values: { remote?: string; sample?: string; seed?: string; budget?: string; jobs?: string; profile?: string; lock?: boolean; json?: boolean; verbose?: boolean }, positionals: string[], argv: string[], io: CliIo): Promise<number> {
   if (values.lock || values.json || positionals.length) throw new GrokpipeError({ title: 'the audit (`verify --remote`) takes no --lock, --json or instance names', expected: VERIFY_USAGE, found: argv.join(' ') });
-  const sample = Number(values.sample);
-  if (values.sample === undefined || !Number.isInteger(sample) || sample < 0) throw new GrokpipeError({ title: 'the audit needs --sample N', expected: 'a whole number of instances to rebuild and compare with the lock, e.g. --sample 8 (0: none)', found: values.sample === undefined ? 'no --sample' : `\`${values.sample}\`` });
+  const sample = values.sample === undefined ? null : wholeNumber(values.sample, 0);
+  if (sample === null) throw new GrokpipeError({ title: 'the audit needs --sample N', expected: 'a whole number of instances to rebuild and compare with the lock, e.g. --sample 8 (0: none)', found: values.sample === undefined ? 'no --sample' : `\`${values.sample}\`` });
   let budgetMs: number | undefined;
   if (values.budget !== undefined) {
     const d = parseDuration(values.budget);

@@ -92,4 +92,14 @@ describe('bad input is refused before anything runs', () => {
     expect(r.err).not.toContain('null');
     expect(r.err).toContain('--> claims.yaml:3:16');
   });
+
+  test.each(['0x10', '1e3', '3.0', ' 3', '', '-1', '0', '99999999999999999999'])('a count on the command line written %j is refused: decimal digits only, within 2^53', async (v) => {
+    const repo = makeRepo({ 'pipeline.yaml': PIPELINE });
+    for (const argv of [['repro', '-n', '-j', v], ['verify', '--lock', '--sample', v], ['plan', '--cores', v]]) {
+      const r = await cli(repo, ...argv);
+      expect(r.code, `${argv.join(' ')}: ${r.err}`).toBe(2);
+      expect(r.err).toMatch(/bad value for (-j|--sample|--cores)|bad arguments for/);
+    }
+    expect((await cli(repo, 'repro', '-n', '-j', '16')).code).toBe(0);
+  });
 });
