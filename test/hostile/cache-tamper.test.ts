@@ -68,4 +68,25 @@ describe('caches are checked before they are used', () => {
     expect(JSON.parse(repo.read('artifacts/s/o.json'))).toEqual({ honest: 3 });
     for (const v of files(repo, 'validators', '.cjs')) expect(repo.read(`.grokpipe/cache/validators/${v}`)).not.toContain('d.n = 99');
   });
+
+  test('a bundle rewritten by a stage that ran before it (after the engine checked it) is not run either', async () => {
+    const repo = makeRepo({
+      'pipeline.yaml': `version: 1
+stages:
+  tamper:
+    cmd: [sh, -c, 'for f in .grokpipe/cache/modules/s.*.mjs; do sed -i "s/honest: ctx.params.n/honest: \\"poisoned\\"/" "$f"; done; echo done > "$0/t.txt"', "\${out}"]
+  s:
+    uses: stages/s.ts
+    params: { n: 2 }
+    deps: { t: tamper }
+`,
+      'stages/s.ts': STAGE,
+    });
+    // A first build makes the bundle; --force runs both again: tamper edits it after prepare checked it.
+    expect((await cli(repo, 'repro')).code).toBe(0);
+    const r = await cli(repo, 'repro', '--force');
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(files(repo, 'modules', '.mjs').map((f) => repo.read(`.grokpipe/cache/modules/${f}`)).join('')).toContain('poisoned');
+    expect(JSON.parse(repo.read('artifacts/s/o.json'))).toEqual({ honest: 2 });
+  });
 });
