@@ -22,7 +22,9 @@ export default {
 };
 `;
 
-// Runs for GROKPIPE_TEST_SLOW_MS (the environment reaches the job: sbatch exports it), not part of the key.
+// Runs for GROKPIPE_TEST_SLOW_MS (the environment reaches the job: sbatch exports it). A stage sees only the
+// variables it declares (docs/pipeline.md, "What a stage sees of the environment"), so `slow` declares it,
+// which puts its value in slow's key: each run here builds slow anew anyway.
 const SLOW = `
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -67,6 +69,7 @@ stages:
     outputs: [out.json]
   slow:
     uses: stages/slow.ts
+    env: [GROKPIPE_TEST_SLOW_MS]
     resources: ${slowResources}
     outputs: [slow.json]
   sum:
