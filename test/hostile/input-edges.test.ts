@@ -102,4 +102,23 @@ describe('bad input is refused before anything runs', () => {
     }
     expect((await cli(repo, 'repro', '-n', '-j', '16')).code).toBe(0);
   });
+
+  test('a matrix or a shard count too large to plan is refused at once, located, instead of exhausting memory', async () => {
+    const axis = (n: number) => `[${Array.from({ length: n }, (_, i) => i).join(', ')}]`;
+    const repo = makeRepo({ 'pipeline.yaml': `version: 1\nstages:\n  m:\n    cmd: [sh, -c, 'true']\n    matrix: { a: ${axis(100)}, b: ${axis(100)}, c: ${axis(100)}, d: ${axis(100)} }\n` });
+    const started = Date.now();
+    const r = await cli(repo, 'repro', '-n');
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain('the matrix gives 100,000,000 instances, more than one stage may have');
+    expect(r.err).toContain('--> pipeline.yaml:5:13');
+    const shards = makeRepo({
+      'pipeline.yaml': 'version: 1\nstages:\n  s:\n    uses: stages/s.ts\n    params: { seeds: 1000000000 }\n    shard: { axis: seed, count: seeds }\n',
+      'stages/s.ts': 'export default { params: { type: "object" }, async run() {}, async merge() {} };\n',
+    });
+    const s = await cli(shards, 'repro', '-n');
+    expect(s.code, s.err).toBe(2);
+    expect(s.err).toContain('shard count of `s` is not a count grokpipe can plan');
+    expect(s.err).toContain('--> pipeline.yaml:5:22');
+    expect(Date.now() - started).toBeLessThan(20000);
+  });
 });

@@ -11,6 +11,8 @@ import type { FieldPath, YamlSource } from '../yaml-source.ts';
 export type MatrixPoint = Record<string, MatrixValue>;
 
 const SAFE_STRING = /^[A-Za-z0-9_.+-]+$/;
+/** Instances one stage may have: past this a typo (an extra zero) would exhaust memory while planning. */
+export const MAX_INSTANCES = 1_000_000;
 
 export function matrixValueText(v: MatrixValue): string {
   return typeof v === 'number' ? canonicalNumber(v) : String(v);
@@ -53,6 +55,15 @@ export function expandMatrix(resolved: Json | undefined, src: YamlSource, at: (s
         return v as MatrixValue;
       });
     });
+    const size = valueLists.reduce((n, l) => n * l.length, 1);
+    if (points.length + size > MAX_INSTANCES) {
+      throw src.errorAt(at(base), {
+        title: `the matrix gives ${size > Number.MAX_SAFE_INTEGER ? 'more than 2^53' : size.toLocaleString('en-US')} instances${points.length ? ` (with ${points.length} from the products before)` : ''}, more than one stage may have`,
+        expected: `at most ${MAX_INSTANCES.toLocaleString('en-US')} instances per stage (each is a folder, a lock entry and a process)`,
+        found: axes.map(([axis], i) => `${axis}: ${valueLists[i]!.length} values`).join(', '),
+        hint: 'split the study into stages or profiles, or move an axis into the stage (a param it loops over)',
+      });
+    }
     const walk = (i: number, acc: MatrixPoint) => {
       if (i === axes.length) {
         const id = axes.map(([k]) => `${k}=${matrixValueText(acc[k]!)}`).sort().join(',');

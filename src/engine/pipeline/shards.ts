@@ -20,7 +20,7 @@
  */
 import type { Json } from '../../core/canonical-json.ts';
 import { describeValue } from '../errors.ts';
-import { instanceName, type MatrixPoint } from './matrix.ts';
+import { instanceName, MAX_INSTANCES, type MatrixPoint } from './matrix.ts';
 import type { DepSpec, Instance, ShardRole } from './instance.ts';
 import type { RawShard } from './project.ts';
 import type { ShardPhase } from '../stage.ts';
@@ -57,16 +57,16 @@ const internalDep = (name: string, instances: string[], single: boolean): DepSpe
 export function expandShards(parent: Instance, spec: RawShard, src: YamlSource): Instance[] {
   const stage = parent.stage;
   const at: FieldPath[] = [['stages', stage, 'params', spec.count], ['stages', stage, 'shard', 'count']];
-  const count = parent.params[spec.count];
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+  const count = Object.prototype.hasOwnProperty.call(parent.params, spec.count) ? parent.params[spec.count] : undefined;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_INSTANCES) {
     throw src.errorAt(at, {
-      title: `shard count of \`${parent.name}\` is not a positive integer`,
+      title: `shard count of \`${parent.name}\` is not ${typeof count === 'number' && count > MAX_INSTANCES ? 'a count grokpipe can plan' : 'a positive integer'}`,
       field: `stages.${stage}.params.${spec.count}`,
-      expected: `an integer >= 1 in param \`${spec.count}\` (named by stages.${stage}.shard.count)`,
+      expected: `an integer from 1 to ${MAX_INSTANCES.toLocaleString('en-US')} in param \`${spec.count}\` (named by stages.${stage}.shard.count; each shard is an instance)`,
       found: count === undefined ? 'no such param' : describeValue(count),
     });
   }
-  if (parent.matrix && spec.axis in parent.matrix) {
+  if (parent.matrix && Object.prototype.hasOwnProperty.call(parent.matrix, spec.axis)) {
     throw src.errorAt([['stages', stage, 'shard', 'axis']], {
       title: `shard axis \`${spec.axis}\` of stage \`${stage}\` is also a matrix axis`,
       expected: 'an axis name the matrix does not use',
