@@ -69,9 +69,9 @@ stages:
     outputs: [out.json]
   slow:
     uses: stages/slow.ts
-    env: [GROKPIPE_TEST_SLOW_MS]
     resources: ${slowResources}
     outputs: [slow.json]
+    env: [GROKPIPE_TEST_SLOW_MS]
   sum:
     uses: stages/sum.ts
     deps: { parts: fast, slow: slow }
