@@ -10,6 +10,15 @@
  * (symlinks followed) is outside the repository. Bare package imports are recorded by name and
  * installed version (from node_modules/<name>/package.json): the lock file of npm pins everything
  * below them; a package linked in (workspace, `file:`, `npm link`) also by the content of its files.
+ *
+ * Why not esbuild's metafile, which lists the files a stage's bundle read (module-bundle.ts)? For this
+ * study's module stages both give the same files and packages, but the metafile misses what the bundler
+ * leaves to run time, which the key must still hold or refuse: `require()` through createRequire, a
+ * package's self-reference through "exports" (external under `packages: 'external'`), assets, and a
+ * computed `import()`, `require()` or `new URL()` (esbuild accepts them silently). It also drops an
+ * import whose bindings are unused (TypeScript elision), so an unresolvable one passes unseen; and it
+ * costs a bundler run per stage on every `status`, where this walk reads its cached scans. The bundle is
+ * checked against this closure instead: a file or package outside it means tsx runs the module.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
