@@ -28,6 +28,9 @@ export interface ErrorDetails {
   notes?: string[];
 }
 
+/** Characters of a source line shown around the caret. */
+const SOURCE_WINDOW = 160;
+
 export class GrokpipeError extends Error {
   readonly details: ErrorDetails;
   readonly exitCode: number;
@@ -51,10 +54,17 @@ export class GrokpipeError extends Error {
     if (d.sourceLine !== undefined && d.line) {
       const gutter = String(d.line).length;
       const pad = ' '.repeat(gutter);
-      const caretAt = Math.max(0, (d.column ?? 1) - 1);
-      const span = Math.max(1, Math.min(d.span ?? 1, Math.max(1, d.sourceLine.length - caretAt)));
+      let caretAt = Math.max(0, (d.column ?? 1) - 1);
+      let line = d.sourceLine;
+      // A very long line (a minified value, a generated list) is shown as a window around the caret.
+      if (line.length > SOURCE_WINDOW) {
+        const start = Math.max(0, Math.min(caretAt - SOURCE_WINDOW / 2, line.length - SOURCE_WINDOW));
+        line = `${start > 0 ? '…' : ''}${line.slice(start, start + SOURCE_WINDOW)}${start + SOURCE_WINDOW < line.length ? '…' : ''}`;
+        caretAt = caretAt - start + (start > 0 ? 1 : 0);
+      }
+      const span = Math.max(1, Math.min(d.span ?? 1, Math.max(1, line.length - caretAt)));
       out.push(`${pad} |`);
-      out.push(`${d.line} | ${d.sourceLine}`);
+      out.push(`${d.line} | ${line}`);
       out.push(`${pad} | ${' '.repeat(caretAt)}${'^'.repeat(span)}`);
     }
     if (d.field) out.push(`   = field: ${d.field}`);

@@ -101,15 +101,17 @@ export class YamlSource {
       const offset = problem.pos[0];
       const pos = lines.linePos(offset);
       const message = showExpressions(problem.message.split('\n')[0]!).replace(/ at line \d+, column \d+:?$/, '');
+      // The parser recurses per level of nesting: a document nested some 800 levels deep overflows its stack.
+      const tooDeep = /Maximum call stack/.test(message);
       throw new GrokpipeError({
-        title: `${file} is not valid YAML`,
+        title: tooDeep ? `${file} nests values too deeply for its parser (some 800 levels of [ or { are its limit)` : `${file} is not valid YAML`,
         file,
         line: pos.line,
         column: pos.col,
         span: Math.max(1, problem.pos[1] - problem.pos[0]),
         sourceLine: src.sourceLines[pos.line - 1],
-        found: message,
-        hint: 'check indentation, and quote values that contain ": " or start with a special character',
+        found: tooDeep ? 'values nested deeper than the YAML parser can follow' : message,
+        hint: tooDeep ? 'flatten the value: pass deep structures through a data file under files:' : 'check indentation, and quote values that contain ": " or start with a special character',
       });
     }
     const proto = firstProtoKey(doc);

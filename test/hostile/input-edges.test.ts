@@ -121,4 +121,27 @@ describe('bad input is refused before anything runs', () => {
     expect(s.err).toContain('--> pipeline.yaml:5:22');
     expect(Date.now() - started).toBeLessThan(20000);
   });
+
+  test.each([
+    ['in one axis', '{ k: [1, "1"] }', '5:22', 'the number 1 and the string "1", both `k=1`'],
+    ['booleans', '{ k: [true, "true"] }', '5:25', 'the boolean true and the string "true", both `k=true`'],
+    ['across products', '[{ k: 1 }, { k: "1" }]', '5:29', 'the number 1 and the string "1", both `k=1`'],
+  ])('two matrix values that print alike but differ in type (%s) are refused: one instance name, two points', async (_what, matrix, at, found) => {
+    const repo = makeRepo({ 'pipeline.yaml': `version: 1\nstages:\n  s:\n    cmd: [sh, -c, 'echo \${matrix.k} > "$0/o.txt"', "\${out}"]\n    matrix: ${matrix}\n` });
+    const r = await cli(repo, 'repro', '-n');
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain('matrix axis `k` has two values that print alike but differ in type');
+    expect(r.err).toContain(`--> pipeline.yaml:${at}\n`);
+    expect(r.err).toContain(`found: ${found}`);
+  });
+
+  test('values nested deeper than the YAML parser follows: exit 2, said as such, the long line shown as a window', async () => {
+    const d = 3000;
+    const repo = makeRepo({ 'pipeline.yaml': `version: 1\nstages:\n  s:\n    cmd: [sh, -c, 'true']\n    params: { deep: ${'['.repeat(d)}${']'.repeat(d)} }\n` });
+    const r = await cli(repo, 'repro', '-n');
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain('pipeline.yaml nests values too deeply for its parser');
+    expect(r.err).not.toContain('Maximum call stack');
+    expect(Math.max(...r.err.split('\n').map((l) => l.length))).toBeLessThan(200);
+  });
 });

@@ -28,10 +28,19 @@ export function instanceName(stage: string, point: MatrixPoint | null): string {
  * `resolved` is the stage's matrix after interpolation; `at(sub)` gives the source paths for errors.
  * Returns null for a stage without a matrix (one instance).
  */
+function printsAlike(src: YamlSource, paths: FieldPath[], axis: string, a: MatrixValue, b: MatrixValue) {
+  return src.errorAt(paths, {
+    title: `matrix axis \`${axis}\` has two values that print alike but differ in type`,
+    expected: 'values that stay distinct in the instance name (its folder and lock entry): not both 1 and "1", or true and "true"',
+    found: `${describeValue(a)} and ${describeValue(b)}, both \`${axis}=${matrixValueText(a)}\``,
+    hint: 'keep one of them; quote every value of the axis, or none',
+  });
+}
+
 export function expandMatrix(resolved: Json | undefined, src: YamlSource, at: (sub: FieldPath) => FieldPath[]): MatrixPoint[] | null {
   if (resolved === undefined || resolved === null) return null;
   const products = Array.isArray(resolved) ? resolved : [resolved];
-  const seen = new Set<string>();
+  const seen = new Map<string, MatrixPoint>();
   const points: MatrixPoint[] = [];
   products.forEach((product, pi) => {
     const base: FieldPath = Array.isArray(resolved) ? [pi] : [];
@@ -55,6 +64,17 @@ export function expandMatrix(resolved: Json | undefined, src: YamlSource, at: (s
         return v as MatrixValue;
       });
     });
+    // Two values that print alike (1 and "1", true and "true") would give one instance name for two
+    // different points: the second would vanish in the deduplication below.
+    valueLists.forEach((list, ai) => {
+      const [axis, raw] = axes[ai]!;
+      const byText = new Map<string, MatrixValue>();
+      list.forEach((v, vi) => {
+        const other = byText.get(matrixValueText(v));
+        if (other !== undefined && typeof other !== typeof v) throw printsAlike(src, at(Array.isArray(raw) ? [...base, axis, vi] : [...base, axis]), axis, other, v);
+        byText.set(matrixValueText(v), v);
+      });
+    });
     const size = valueLists.reduce((n, l) => n * l.length, 1);
     if (points.length + size > MAX_INSTANCES) {
       throw src.errorAt(at(base), {
@@ -67,9 +87,13 @@ export function expandMatrix(resolved: Json | undefined, src: YamlSource, at: (s
     const walk = (i: number, acc: MatrixPoint) => {
       if (i === axes.length) {
         const id = axes.map(([k]) => `${k}=${matrixValueText(acc[k]!)}`).sort().join(',');
-        if (!seen.has(id)) {
-          seen.add(id);
+        const earlier = seen.get(id);
+        if (earlier === undefined) {
+          seen.set(id, { ...acc });
           points.push({ ...acc });
+        } else {
+          const differs = axes.find(([k]) => typeof earlier[k] !== typeof acc[k]);
+          if (differs) throw printsAlike(src, at([...base, differs[0]]), differs[0], earlier[differs[0]]!, acc[differs[0]]!);
         }
         return;
       }
