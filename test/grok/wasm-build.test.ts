@@ -79,6 +79,16 @@ describe('the wasm build', () => {
     expect(() => loader.wasmIdentity()).toThrow(/npm run build:wasm/);
   });
 
+  it('says to run `npm run build:wasm` when the FMA binary is missing', async () => {
+    const tree = join(scratch, 'tree-fma');
+    mkdirSync(join(tree, 'src/grok/kernels/wasm'), { recursive: true });
+    copyFileSync(join(repoRoot, 'src/grok/kernels/contract.ts'), join(tree, 'src/grok/kernels/contract.ts'));
+    for (const file of ['index.ts', 'loader.ts', 'fma.ts']) copyFileSync(join(repoRoot, 'src/grok/kernels/wasm', file), join(tree, 'src/grok/kernels/wasm', file));
+    const loader = (await import(join(tree, 'src/grok/kernels/wasm/fma.ts'))) as typeof import('../../src/grok/kernels/wasm/fma.ts');
+    expect(() => loader.createWasmKernel({ model: 'mlp', p: 7, precision: 'f32' })).toThrow(/kernels-fma\.wasm, found no file.*npm run build:wasm/);
+    expect(() => loader.wasmIdentity()).toThrow(/npm run build:wasm/);
+  });
+
   it('names the binary by its hash in the identity', () => {
     const sha = createHash('sha256').update(readFileSync(WASM_KERNELS_PATH)).digest('hex');
     expect(wasmIdentity()).toBe(`kernels-wasm/${sha.slice(0, 16)}`);
