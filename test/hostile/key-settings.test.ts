@@ -87,6 +87,18 @@ export default {
     expect(JSON.parse(repo.read('artifacts/u/v.json'))).toEqual({ value: 2 });
   });
 
+  test('a package linked from outside the repository (npm link): its files are in the key under node_modules/<name>/', async () => {
+    const outside = makeRepo({ 'mylib/package.json': JSON.stringify({ name: 'mylib', version: '1.0.0', type: 'module', main: 'index.js' }), 'mylib/index.js': LIB });
+    const repo = makeRepo({ 'pipeline.yaml': 'version: 1\nstages:\n  u:\n    uses: stages/u.ts\n', 'stages/u.ts': USER });
+    mkdirSync(join(repo.dir, 'node_modules'));
+    symlinkSync(join(outside.dir, 'mylib'), join(repo.dir, 'node_modules/mylib'), 'dir');
+    expect((await cli(repo, 'repro')).code).toBe(0);
+    const m = JSON.parse(repo.read('artifacts/u/manifest.json'));
+    expect(Object.keys(m.components.code)).toEqual(['node_modules/mylib/index.js', 'node_modules/mylib/package.json', 'stages/u.ts']);
+    outside.write('mylib/index.js', 'export const value = 3;\n');
+    expect((await cli(repo, 'status', '--why')).out).toMatch(/code\s+node_modules\/mylib\/index\.js/);
+  });
+
   test('a registry package (a real folder in node_modules) is keyed by name and version only, as before', async () => {
     const repo = makeRepo({
       'pipeline.yaml': 'version: 1\nstages:\n  u:\n    uses: stages/u.ts\n',
