@@ -8,6 +8,7 @@
  */
 import YAML, { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, visit, type Alias, type Document, type Node } from 'yaml';
 import { GrokpipeError, type ErrorDetails } from './errors.ts';
+import { encodingProblem } from './text-encoding.ts';
 
 export const OPEN = '$\u2983';
 export const CLOSE = '\u2984';
@@ -93,6 +94,11 @@ export class YamlSource {
 
   /** Parses `text`; a YAML syntax error becomes a GrokpipeError at its line and column. */
   static parse(file: string, text: string): YamlSource {
+    const encoding = encodingProblem(text);
+    if (encoding) {
+      const before = text.slice(0, encoding.offset).split('\n');
+      throw new GrokpipeError({ title: `${file} is not UTF-8 text`, file, line: before.length, column: before[before.length - 1]!.length + 1, expected: 'a file saved as UTF-8', found: encoding.found, hint: `save ${file} again as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)` });
+    }
     const lines = new LineCounter();
     const doc = YAML.parseDocument(protectExpressions(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const src = new YamlSource(file, text, doc, lines);

@@ -5,6 +5,8 @@
  * a timeout longer than Node's timers hold (2^31-1 ms) fired at once; `published: .nan` in claims.yaml
  * read "found: the number null". Class: each is exit 2, located, before anything runs, saying what it is.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { cli, makeRepo, removeRepos, snapshot } from '../engine/helpers.ts';
 
@@ -143,5 +145,18 @@ describe('bad input is refused before anything runs', () => {
     expect(r.err).toContain('pipeline.yaml nests values too deeply for its parser');
     expect(r.err).not.toContain('Maximum call stack');
     expect(Math.max(...r.err.split('\n').map((l) => l.length))).toBeLessThan(200);
+  });
+
+  test.each(['pipeline.yaml', 'claims.yaml'])('%s saved as UTF-16, or holding a byte that is not UTF-8, is named as such', async (file) => {
+    const repo = makeRepo({ 'pipeline.yaml': PIPELINE, 'claims.yaml': 'claims: []\n' });
+    const verb = file === 'claims.yaml' ? 'verify' : 'status';
+    writeFileSync(join(repo.dir, file), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(repo.read(file), 'utf16le')]));
+    const r = await cli(repo, verb);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain(`error: ${file} is not UTF-8 text`);
+    writeFileSync(join(repo.dir, file), Buffer.concat([Buffer.from(file === 'claims.yaml' ? 'claims: []\n# ' : PIPELINE + '# '), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
+    const bad = await cli(repo, verb);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('found: bytes that are not UTF-8');
   });
 });

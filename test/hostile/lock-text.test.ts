@@ -6,6 +6,8 @@
  * verb that reads the lock, exit 2, at its line and column, saying what it is and what to do, and
  * nothing is changed.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cli, removeRepos, type Repo } from '../engine/helpers.ts';
 import { builtRepo, state } from './lock-store-fixture.ts';
@@ -81,6 +83,15 @@ describe('a lock broken as text', () => {
     const r = await cli(repo, 'status');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/"out\.json" appears twice in `profiles\.quick\.gen\[k=\d\]\.outputs`/);
+  });
+  test('a lock saved as UTF-16 is named as such, not as an unexpected token', async () => {
+    writeFileSync(join(repo.dir, 'grokpipe.lock'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(original, 'utf16le')]));
+    const before = state(repo);
+    const r = await cli(repo, 'status');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error: grokpipe.lock is not UTF-8 text');
+    expect(r.err).toContain('found: UTF-16 text');
+    expect(state(repo)).toEqual(before);
   });
   test('the original lock is accepted again', async () => {
     repo.write('grokpipe.lock', original);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { canonicalJsonPretty } from '../../core/canonical-json.ts';
 import { describeValue, GrokpipeError } from '../errors.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
+import { encodingProblem } from '../text-encoding.ts';
 import { isSha256, unsafeInstanceNameReason, unsafeNameReason } from '../../core/safe-names.ts';
 import { withoutPrototypes, YamlSource, type FieldPath } from '../yaml-source.ts';
 
@@ -103,6 +104,11 @@ function unusualText(text: string): GrokpipeError | null {
       found: 'the bytes EF BB BF before the opening {',
       hint: `save it again without the BOM (e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' ${LOCK_FILE}), or ${HINT}`,
     });
+  }
+  const encoding = encodingProblem(text);
+  if (encoding) {
+    const { sourceLine: _, ...at } = locationOf(text, encoding.offset);
+    return new GrokpipeError({ title: `${LOCK_FILE} is not UTF-8 text`, ...at, expected: `${SHAPE}, saved as UTF-8`, found: encoding.found, hint: `save it again as UTF-8 (iconv -f UTF-16 -t UTF-8), or ${HINT}` });
   }
   const marker = /^(<{7}|={7}|>{7})(?: .*)?$/m.exec(text);
   if (marker) {
