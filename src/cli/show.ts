@@ -67,6 +67,11 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
     w('  packages');
     for (const [n, v] of Object.entries(c.packages)) w(`    ${n}@${v}`);
   }
+  if (c.env && Object.keys(c.env).length) {
+    // The key holds each declared variable's hash, never its value (pipeline/stage-env.ts).
+    w('  env');
+    for (const [n, sha] of Object.entries(c.env)) w(`    ${n}  ${sha === null ? '(unset)' : `sha256 ${sha.slice(0, 16)}`}`);
+  }
   w(`  params   ${canonicalJsonPretty(c.params).trimEnd().split('\n').join('\n           ')}`);
   if (inst.deps.length) {
     w('  inputs');

@@ -71,6 +71,9 @@ describe('the environment of a stage', () => {
     expect(JSON.stringify(manifest)).not.toContain('do-not-leak');
     expect(manifest.components.env.GP_TEST_KNOB).not.toBe('3');
     expect(JSON.parse(repo.read('artifacts/plain/manifest.json')).components.env).toBeUndefined();
+    const show = await cli(repo, 'show', 'knob');
+    expect(show.out).toMatch(/ {4}GP_TEST_KNOB {2}sha256 [0-9a-f]{16}\n {4}GP_TEST_UNSET {2}\(unset\)/);
+    expect(show.out).not.toContain('do-not-leak');
   });
 
   test('a declared variable\'s value is in the key: changing it reruns that stage and no other', async () => {
