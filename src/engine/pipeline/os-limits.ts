@@ -27,7 +27,7 @@ function environmentBytes(): number {
 /**
  * Throws a located error for the first instance whose name cannot be a file name, or whose command
  * line is too long to start. `${deps.*}` and `${out}` are still unexpanded here (short folder paths);
- * the runtime check in group-supervisor.mjs reports what this cannot foresee.
+ * the runtime check in run/run-stage.ts reports what this cannot foresee.
  */
 export function checkOsLimits(src: YamlSource, instances: Instance[]): void {
   let env: number | null = null;

@@ -1,11 +1,12 @@
 /**
  * Executes one stage instance in a child process that leads its own process group: a module stage in
- * a forked worker (worker.ts run through tsx), a cmd stage under a small supervisor
- * (group-supervisor.mjs) that runs the argument list without a shell. Either way a crash, a throw, an
- * out-of-memory or a SIGKILL fails that instance only, and the whole group goes when the stage ends,
- * is stopped (Ctrl-C, SIGTERM, its timeout), or when the engine itself dies (the child sees its IPC
- * channel close and kills its group). Either way the process gets the stage's environment
- * (pipeline/stage-env.ts), not the engine's whole one.
+ * a forked worker (worker.ts run through tsx), a cmd stage as its argument list itself, started without
+ * a shell as the leader of a new group (no Node process per instance: starting one cost tens of
+ * milliseconds of CPU, more than a small command). Either way a crash, a throw, an out-of-memory or a
+ * SIGKILL fails that instance only, and the whole group goes when the stage ends, is stopped (Ctrl-C,
+ * SIGTERM, its timeout), or when the engine itself dies (a worker sees its IPC channel close and kills
+ * its group; a command's group is killed by the engine's one group keeper, group-keeper.mjs). Either
+ * way the process gets the stage's environment (pipeline/stage-env.ts), not the engine's whole one.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -15,10 +16,10 @@ import { ENGINE_IS_TYPESCRIPT } from '../keys/typescript-modules.ts';
 import { stopReason, type RunEvents, type RunResult, type StopReason } from './executor.ts';
 import type { RunRequest, WorkerMessage } from './worker-protocol.ts';
 import { stageEnvironment } from '../pipeline/stage-env.ts';
+import { groupKeeper } from './group-keeper.ts';
 
 // worker.js beside the compiled engine (dist/), worker.ts beside the sources (src/, run through tsx).
 const WORKER = fileURLToPath(new URL(ENGINE_IS_TYPESCRIPT ? './worker.ts' : './worker.js', import.meta.url));
-const SUPERVISOR = fileURLToPath(new URL('./group-supervisor.mjs', import.meta.url));
 /** Time a stopped stage gets to end by itself (a module stage sees ctx.signal) before its group is SIGKILLed. */
 const GRACE_MS = 5000;
 let tsxLoader: string | null = null;
@@ -126,34 +127,39 @@ export function runModuleStage(req: RunRequest, root: string, events: RunEvents,
   return promise;
 }
 
-export function runCommandStage(argv: string[], root: string, events: RunEvents, signal: AbortSignal, declared?: Record<string, string | null>): Promise<RunResult> {
+export async function runCommandStage(argv: string[], root: string, events: RunEvents, signal: AbortSignal, declared?: Record<string, string | null>): Promise<RunResult> {
   const env = stageEnvironment(declared);
-  if (typeof env === 'string') return Promise.resolve({ ok: false, reason: env, detail: [] });
-  const child = spawn(process.execPath, [SUPERVISOR], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json', detached: true, env });
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  let spawnProblem: { code: string | null; message: string } | null = null;
-  child.on('message', (m: { type: string; code?: number | string | null; signal?: NodeJS.Signals | null; message?: string }) => {
-    if (m.type === 'exit') exit = { code: (m.code as number | null) ?? null, signal: m.signal ?? null };
-    else if (m.type === 'spawn-error') spawnProblem = { code: (m.code as string | null) ?? null, message: m.message ?? '' };
-  });
+  if (typeof env === 'string') return { ok: false, reason: env, detail: [] };
+  const keeper = await groupKeeper();
+  let child: ChildProcess;
+  try {
+    // The command itself leads the stage's process group: no process stands between the engine and it.
+    child = spawn(argv[0]!, argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
+  } catch (e) {
+    // Errors such as E2BIG are thrown by spawn itself; a missing program comes later, as an 'error' event.
+    const err = e as NodeJS.ErrnoException;
+    return { ok: false, reason: commandStartProblem(argv, { code: err.code ?? null, message: err.message }), detail: [] };
+  }
+  const pgid = child.pid;
+  if (pgid !== undefined) keeper.led(pgid);
   const stop = () => void signalGroup(child, 'SIGTERM');
   const shown = argv.map((a) => JSON.stringify(a.length > 200 ? `${a.slice(0, 200)}…` : a)).join(' ');
-  const promise = supervise(child, events, signal, stop, ({ spawnError }) => {
-    const x = exit as { code: number | null; signal: NodeJS.Signals | null } | null;
-    if (x && x.code === 0) return { ok: true };
+  const promise = supervise(child, events, signal, stop, ({ code, signal: sig, spawnError }) => {
+    if (!spawnError && code === 0) return { ok: true };
     const stopped = stopReason(signal);
     if (stopped) return stoppedResult(stopped, events.tail());
-    const sp = spawnProblem as { code: string | null; message: string } | null;
-    if (sp) return { ok: false, reason: commandStartProblem(argv, sp), detail: [] };
-    if (spawnError) return { ok: false, reason: `could not start the command's supervisor: ${spawnError.message}`, detail: [] };
-    if (!x) return { ok: false, reason: 'the command was killed together with its process group from outside grokpipe', detail: events.tail() };
-    if (x.signal) {
-      const why = x.signal === 'SIGKILL' ? ' (out of memory, or killed from outside grokpipe)' : ' (sent from outside grokpipe)';
-      return { ok: false, reason: `command was killed by ${x.signal}${why}: ${shown}`, detail: events.tail() };
+    if (spawnError) {
+      const err = spawnError as NodeJS.ErrnoException;
+      return { ok: false, reason: commandStartProblem(argv, { code: err.code ?? null, message: err.message }), detail: [] };
     }
-    return { ok: false, reason: `command exited with code ${x.code}: ${shown}`, detail: events.tail() };
+    if (sig) {
+      const why = sig === 'SIGKILL' ? ' (out of memory, or killed from outside grokpipe)' : ' (sent from outside grokpipe)';
+      return { ok: false, reason: `command was killed by ${sig}${why}: ${shown}`, detail: events.tail() };
+    }
+    return { ok: false, reason: `command exited with code ${code}: ${shown}`, detail: events.tail() };
   });
-  if (child.connected) child.send({ type: 'run', argv, cwd: root });
+  // After supervise's own 'exit' listener, which has killed what was left of the group.
+  if (pgid !== undefined) child.on('exit', () => keeper.ended(pgid));
   return promise;
 }
 
