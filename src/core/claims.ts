@@ -1,5 +1,5 @@
 /**
- * claims.yaml's claims, shared by `grokpipe verify` (src/engine/verbs/claims.ts, which adds file:line:col and
+ * claims.yaml's claims, shared by `grokpipe verify` (src/engine/claims.ts, which adds file:line:col and
  * the lock) and the study report (src/grok/report/study/, which adds formats and tolerances): what a claim
  * is, which documents are valid claims files, how a dot path reads a value out of an artifact, and the
  * check itself. One rule, so that the report's verdict and verify's can never disagree.
