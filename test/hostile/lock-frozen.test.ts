@@ -29,26 +29,42 @@ describe('repro --frozen', () => {
     expect(lockFile(repo)).toEqual(before);
   });
 
-  test('a changed key fails those instances before they run, naming them; downstream is skipped; the lock is not written', async () => {
+  test('a changed key is refused before anything runs, naming every instance whose key moved, downstream included (exit 2); the lock is not written', async () => {
     const repo = await builtRepo();
     repo.write('pipeline.yaml', PIPELINE.replace('x: 1', 'x: 2'));
     const before = lockFile(repo);
     const r = await cli(repo, 'repro', '--frozen');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(ranIn(r.err)).toEqual([]);
-    for (const n of ['gen[k=1]', 'gen[k=2]']) expect(r.out + r.err).toMatch(new RegExp(`${n.replace(/[[\]]/g, '\\$&')}.*--frozen: its key is now [0-9a-f]{12}, grokpipe\\.lock has [0-9a-f]{12}, and the lock may not change`));
-    expect(r.out + r.err).toContain('Run grokpipe repro without --frozen, review the change to grokpipe.lock');
-    expect(r.out + r.err).toMatch(/sum.*upstream gen\[k=1\] did not succeed/);
+    expect(r.err).toContain('repro --frozen: 2 instances of profile quick would change grokpipe.lock, and the lock may not change');
+    // each named with the lock's key, the key the code gives now, and what moved it (the run record knows)
+    for (const n of ['gen[k=1]', 'gen[k=2]']) expect(r.err).toMatch(new RegExp(`${n.replace(/[[\]]/g, '\\$&')}: the lock has key [0-9a-f]{12}, the code now gives [0-9a-f]{12} \\(params params\\.x: 1 -> 2`));
+    expect(r.err).toContain('Rebuild with grokpipe repro (without --frozen), review the change to grokpipe.lock');
     expect(lockFile(repo)).toEqual(before);
   });
 
-  test('a new instance (a matrix value added) is an error naming it; the instances the lock has are up to date', async () => {
+  test('a key that moved deep in the graph (only the fan-in stage edited) is found before anything runs, with the file that moved it', async () => {
+    const repo = await builtRepo();
+    repo.write('stages/sum.ts', SUM.replace('let total = 0;', 'let total = 0; // edited'));
+    const before = lockFile(repo);
+    const dry = await cli(repo, 'repro', '--frozen', '--dry-run');
+    const r = await cli(repo, 'repro', '--frozen');
+    for (const x of [dry, r]) {
+      expect(x.code).toBe(2);
+      expect(x.err).toContain('repro --frozen: 1 instance of profile quick would change grokpipe.lock');
+      expect(x.err).toMatch(/sum: the lock has key [0-9a-f]{12}, the code now gives [0-9a-f]{12} \(code stages\/sum\.ts: [0-9a-f]+ -> [0-9a-f]+/);
+    }
+    expect(ranIn(r.err)).toEqual([]);
+    expect(lockFile(repo)).toEqual(before);
+  });
+
+  test('a new instance (a matrix value added) is refused before anything runs, naming it; without --frozen the same run records it', async () => {
     const repo = await builtRepo();
     repo.write('pipeline.yaml', PIPELINE.replace('k: [1, 2]', 'k: [1, 2, 3]'));
     const before = lockFile(repo);
     const r = await cli(repo, 'repro', '--frozen');
-    expect(r.code).toBe(1);
-    expect(r.out + r.err).toMatch(/gen\[k=3\].*--frozen: grokpipe\.lock has no entry for it in profile quick/);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('gen[k=3]: not in the lock');
     expect(ranIn(r.err)).toEqual([]);
     expect(lockFile(repo)).toEqual(before);
     // without --frozen the same run records it (the change a user reviews and commits)

@@ -16,43 +16,16 @@ import { acquireRunLock } from '../store/run-lock.ts';
 import { openRunTmp } from '../store/run-tmp.ts';
 import { silentReporter, type Outcome, type Reporter, type Summary } from '../ui/reporter.ts';
 import type { Executor } from '../run/executor.ts';
-import { createExecutor, DEFAULT_EXECUTOR, defaultSlots, type ExecutorName } from '../run/executors.ts';
+import { createExecutor, DEFAULT_EXECUTOR, defaultSlots } from '../run/executors.ts';
 import { Pool } from '../run/pool.ts';
 import { assessAll, type Assessment } from './assess.ts';
+import { refuseLockChanges } from './lock-keys.ts';
 import { InstanceBuilder } from './bring-up-to-date.ts';
-import { executorSettings, openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
-import type { RemoteSettings } from '../store/remote-settings.ts';
+import { executorSettings, openWorkspace, type Workspace } from './workspace.ts';
+import type { ReproOptions, ReproResult } from './repro-options.ts';
 import { remoteReadThrough } from './remote-read-through.ts';
 
-export interface ReproOptions extends OpenOptions {
-  dryRun?: boolean;
-  force?: boolean;
-  /** Refuse any change to grokpipe.lock and never write it (CI; store/lock-writer.ts). */
-  frozen?: boolean;
-  jobs?: number;
-  keepGoing?: boolean;
-  /** Wait for another repro in this repository instead of refusing. */
-  wait?: boolean;
-  reporter?: Reporter;
-  /**
-   * Where instances run (run/executors.ts); local child processes when absent. Built once, after the run
-   * lock is taken and only when something may run (not for --dry-run).
-   */
-  executor?: ExecutorName;
-  signal?: AbortSignal;
-  /** The command line, recorded in the run lock for a second process's message. */
-  command?: string;
-  /** A remote store read on a local miss (remote-read-through.ts); none when absent. */
-  remote?: RemoteSettings | null;
-}
-
-export interface ReproResult {
-  summary: Summary;
-  outcomes: Map<string, Outcome>;
-  /** For --dry-run: what would happen to each instance. */
-  plan?: Assessment[];
-  exitCode: number;
-}
+export type { ReproOptions, ReproResult } from './repro-options.ts';
 
 /** How many instances run at once on this machine unless -j says otherwise. */
 export function defaultJobs(): number {
@@ -65,6 +38,13 @@ export async function repro(root: string, options: ReproOptions = {}): Promise<R
   const ws = await openWorkspace(root, { ...options, readOnly: options.readOnly || options.dryRun });
   const executorName = options.executor ?? DEFAULT_EXECUTOR;
   const jobs = Math.max(1, options.jobs ?? defaultSlots(executorName));
+
+  // Frozen: a dropped entry or a key that moved is refused before anything runs (lock-keys.ts), dry run
+  // included; the lock writer stays the net for what only a run can find.
+  if (options.frozen && !options.set?.length) {
+    if (!options.targets?.length) new LockWriter(root, ws.lock, ws.plan.profile, true, true).refuseDrops(new Set(ws.plan.instances.map((i) => i.name)));
+    refuseLockChanges(ws);
+  }
 
   if (options.dryRun) {
     // A dry run writes nothing at all, not even the hash cache (a read-only checkout must work).
@@ -97,7 +77,6 @@ async function execute(ws: Workspace, options: ReproOptions, reporter: Reporter,
   const recordsLock = !options.set?.length;
   if (!recordsLock) reporter.warn(`--set ${options.set!.join(' ')}: results are not recorded in grokpipe.lock (they are not profile ${plan.profile}'s); verify keeps checking the profile's recorded results`);
   const lockWriter = new LockWriter(root, ws.lock, plan.profile, recordsLock, options.frozen);
-  if (!options.targets?.length) lockWriter.refuseDrops(new Set(plan.instances.map((i) => i.name)));
   cleanArtifactLeftovers(root);
   const runTmp = openRunTmp(root);
   const logDir = logsDir(root);
