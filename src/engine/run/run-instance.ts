@@ -56,11 +56,12 @@ export async function runOneInstance(r: OneRun): Promise<OneRunResult> {
   const timer = timeoutMs ? setTimeout(() => stop.abort('timeout'), timeoutMs) : null;
   const start = performance.now();
   reporter.start(name, 'run');
-  const views = mkdtempSync(join(r.scratch, 'inputs-'));
+  // An instance without dependencies has no views: no folder to make and remove (most of a wide matrix).
+  const views = p.instance.deps.length ? mkdtempSync(join(r.scratch, 'inputs-')) : null;
   let result: RunResult;
   let ms: number;
   try {
-    const inputs = inputSpecs(r.prepared, p.instance, r.inputDir, r.inputOutputs, views);
+    const inputs = views ? inputSpecs(r.prepared, p.instance, r.inputDir, r.inputOutputs, views) : {};
     if (p.stage.kind === 'module') {
       result = await r.executor.run({ instance: name, stage: p.instance.stage, work: { kind: 'module', request: moduleRunRequest(r.root, p, inputs, r.outDir) }, outDir: r.outDir }, events, stop.signal);
     } else {
@@ -69,7 +70,7 @@ export async function runOneInstance(r: OneRun): Promise<OneRunResult> {
     }
     ms = performance.now() - start;
   } finally {
-    removeViews(views);
+    if (views) removeViews(views);
     if (timer) clearTimeout(timer);
     r.signal.removeEventListener('abort', onAbort);
     output.close();
