@@ -126,7 +126,8 @@ async function auditCommand(root: string, values: { remote?: string; sample?: st
   if (r.tooLong.length) w(`left out by --budget ${values.budget}: ${r.tooLong.map((t) => `${t.instance} (${formatDuration(t.ms)})`).join(', ')}`);
   w(`claims for profile ${r.profile}\n${renderClaimsTable(r.claims).replace(/\n$/, '')}`);
   const identical = r.checks.filter((c) => c.status === 'PASS').length;
-  const passed = r.claims.filter((c) => c.status === 'PASS').length;
-  w(`audit: restored ${r.restored}/${r.locked}, rebuilt ${identical}/${r.chosen.length} identical to the lock, claims ${passed} passed of ${r.claims.length}${r.claimsOk ? '' : ' (not all hold)'}: ${r.ok ? 'PASS' : 'FAIL'} in ${formatDuration(performance.now() - t0)}`);
+  const count = (s: string) => r.claims.filter((c) => c.status === s).length;
+  const others = r.claims.length - count('PASS') - count('SKIP');
+  w(`audit: restored ${r.restored}/${r.locked}, rebuilt ${identical}/${r.chosen.length} identical to the lock, claims ${count('PASS')} passed${others ? `, ${others} did not` : ''} (${count('SKIP')} of other profiles): ${r.ok ? 'PASS' : 'FAIL'} in ${formatDuration(performance.now() - t0)}`);
   return r.ok ? 0 : 1;
 }
