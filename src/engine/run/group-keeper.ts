@@ -12,7 +12,8 @@ let keeper: Promise<ChildProcess | null> | null = null;
 function start(): Promise<ChildProcess | null> {
   const started = new Promise<ChildProcess | null>((resolve) => {
     // Detached: Ctrl-C at the terminal reaches the engine, which stops the stages itself, not the keeper.
-    const child = spawn(process.execPath, [KEEPER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json', detached: true });
+    // No stdio: a caller waiting for the engine's output to close must not wait for the keeper too.
+    const child = spawn(process.execPath, [KEEPER], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json', detached: true });
     const gone = () => {
       if (keeper === started) keeper = null;
       resolve(null);
