@@ -24,14 +24,15 @@
  * filename (those are each file's own, not the bundle's). A module that does not compile loads through tsx
  * too, which reports the error at its file and line as before.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeClosure } from '../hashing/code-closure.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
-import { sha256, sha256OfJson } from '../sha256.ts';
+import { ContentNamedFolder } from '../content-named.ts';
+import { sha256OfJson } from '../sha256.ts';
 import { isTypeScriptModule } from './typescript-modules.ts';
 import { moduleBundleDir } from '../dot-grokpipe.ts';
 
@@ -47,8 +48,6 @@ const BUILD_OPTIONS = {
   sourcemap: 'linked',
   sourcesContent: false,
 } as const;
-/** Hex digits of the content hash at the end of a bundle's name. */
-const CONTENT_DIGITS = 32;
 const TSCONFIGS = ['tsconfig.json', 'jsconfig.json'];
 const ESBUILD_VERSION = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
 const META = { url: '__grokpipe_import_meta_url', dirname: '__grokpipe_import_meta_dirname', filename: '__grokpipe_import_meta_filename' } as const;
@@ -143,36 +142,6 @@ function extendsOf(text: string): string[] {
   }
 }
 
-/** Bundles in `dir` by the start of their name, listed once per folder and process. */
-const listings = new Map<string, string[]>();
-
-function bundlesStartingWith(dir: string, stem: string): string[] {
-  let names = listings.get(dir);
-  if (!names) {
-    try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.mjs'));
-    } catch {
-      names = [];
-    }
-    listings.set(dir, names);
-  }
-  return names.filter((n) => n.startsWith(`${stem}.`) && n.length === stem.length + 1 + CONTENT_DIGITS + 4);
-}
-
-/** The bundle `name` in `dir` if its bytes still hash to the end of its name; a bundle that does not is removed when it can be. */
-function checkedBundle(dir: string, name: string, writable: boolean): string | null {
-  const file = join(dir, name);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    return null;
-  }
-  if (sha256(bytes).slice(0, CONTENT_DIGITS) === name.slice(-(CONTENT_DIGITS + 4), -4)) return file;
-  if (writable) rmSync(file, { force: true });
-  return null;
-}
-
 /**
  * The absolute path of the file to import for the stage module `modulePath` (repository-relative): its
  * bundle, made now if needed and the store can be written; otherwise the module itself. JavaScript
@@ -182,21 +151,20 @@ export async function runnableModule(root: string, modulePath: string, closure: 
   const source = join(root, modulePath);
   if (!store || !isTypeScriptModule(modulePath)) return source;
   const stem = bundleName(root, modulePath, closure);
-  for (const name of bundlesStartingWith(store.dir, stem)) {
-    const checked = checkedBundle(store.dir, name, store.writable);
-    if (checked) return checked;
-  }
+  const folder = new ContentNamedFolder(store.dir, '.mjs', store.writable);
+  const found = folder.find(stem, 'utf8');
+  if (found) return found.file;
   if (!store.writable) return source;
   try {
     // The source map is named by the stem (the bundle's last line links to it by that name); the bundle
     // by its bytes as well.
     const mapped = join(store.dir, `${stem}.mjs`);
     const { code, map } = await bundle(root, source, mapped, closure);
-    const file = join(store.dir, `${stem}.${sha256(code).slice(0, CONTENT_DIGITS)}.mjs`);
+    const name = folder.nameOf(stem, code);
     writeFileAtomic(`${mapped}.map`, map);
-    writeFileAtomic(file, code);
-    listings.get(store.dir)?.push(basename(file));
-    return file;
+    writeFileAtomic(join(store.dir, name), code);
+    folder.added(name);
+    return join(store.dir, name);
   } catch (e) {
     if (e instanceof NotBundled || (e as { errors?: unknown }).errors) return source;
     throw e;

@@ -13,12 +13,13 @@
  * written on first use). A store that cannot be written is only read; an unreadable or corrupt entry is
  * compiled again, since it is only a cache.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Options, ValidateFunction } from 'ajv';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
+import { ContentNamedFolder } from '../content-named.ts';
 import { sha256 } from '../sha256.ts';
 
 export interface ValidatorStore {
@@ -35,29 +36,6 @@ const AJV_VERSION = (require('ajv/package.json') as { version: string }).version
 /** The start of a validator's file name: the hash of what decides its code. The name goes on with `.<sha256 of the code>.cjs`. */
 export function validatorName(schema: object, options: ValidatorOptions): string {
   return sha256(canonicalJson({ ajv: AJV_VERSION, options, schema })).slice(0, 32);
-}
-
-/** Hex digits of the code's hash at the end of a validator's name. */
-const CONTENT_DIGITS = 32;
-
-function fileName(stem: string, code: string): string {
-  return `${stem}.${sha256(code).slice(0, CONTENT_DIGITS)}.cjs`;
-}
-
-/** The validators in `dir` whose name starts with `stem`, listed once per folder and process. */
-const listings = new Map<string, string[]>();
-
-function candidates(dir: string, stem: string): string[] {
-  let names = listings.get(dir);
-  if (!names) {
-    try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.cjs'));
-    } catch {
-      names = [];
-    }
-    listings.set(dir, names);
-  }
-  return names.filter((n) => n.startsWith(`${stem}.`) && n.length === stem.length + 1 + CONTENT_DIGITS + 4);
 }
 
 /** Runs stored standalone code as a CommonJS module whose `require` resolves from grokpipe's own dependencies. */
@@ -83,7 +61,7 @@ export function compileWithAjv(schema: object, options: ValidatorOptions): { val
 export function storeValidator(dir: string, schema: object, options: ValidatorOptions): string {
   const { code } = compileWithAjv(schema, options);
   mkdirSync(dir, { recursive: true });
-  const name = fileName(validatorName(schema, options), code);
+  const name = new ContentNamedFolder(dir, '.cjs', true).nameOf(validatorName(schema, options), code);
   writeFileAtomic(join(dir, name), code);
   return name;
 }
@@ -92,22 +70,12 @@ export function storeValidator(dir: string, schema: object, options: ValidatorOp
 export function compiledValidator(schema: object, options: ValidatorOptions, stores: readonly ValidatorStore[]): ValidateFunction {
   const stem = validatorName(schema, options);
   for (const store of stores) {
-    for (const name of candidates(store.dir, stem)) {
-      let code: string;
-      try {
-        code = readFileSync(join(store.dir, name), 'utf8');
-      } catch {
-        continue;
-      }
-      if (fileName(stem, code) === name) {
-        try {
-          return instantiate(code);
-        } catch {
-          // Does not run (cannot happen to code that hashes to its name, unless ajv's runtime changed).
-        }
-      }
-      // Edited or torn: never run it; compile again below.
-      if (store.writable) rmSync(join(store.dir, name), { force: true });
+    const found = new ContentNamedFolder(store.dir, '.cjs', store.writable).find(stem, 'utf8');
+    if (!found) continue;
+    try {
+      return instantiate(found.text);
+    } catch {
+      // Does not run (cannot happen to code that hashes to its name, unless ajv's runtime changed): compiled again below.
     }
   }
   const { validate, code } = compileWithAjv(schema, options);
@@ -115,9 +83,10 @@ export function compiledValidator(schema: object, options: ValidatorOptions, sto
   if (target) {
     try {
       mkdirSync(target.dir, { recursive: true });
-      const name = fileName(stem, code);
+      const folder = new ContentNamedFolder(target.dir, '.cjs', true);
+      const name = folder.nameOf(stem, code);
       writeFileAtomic(join(target.dir, name), code);
-      listings.get(target.dir)?.push(name);
+      folder.added(name);
     } catch {
       // Best-effort (read-only checkout, full disk): compiled again next time, no more.
     }

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from './seeded-random.ts';
-import { sha256 } from '../sha256.ts';
+import { hashesToItsName } from '../content-named.ts';
 import { BARRIER_DEP, RUN_DEP, SHARDS_DEP } from '../pipeline/shards.ts';
 import type { InputRef, ShardContext, StageContext, StageDefinition } from '../stage.ts';
 import type { InputSpec, ParentMessage, RunRequest, WorkerMessage } from './worker-protocol.ts';
@@ -44,11 +44,10 @@ export function inputRef(spec: InputSpec): InputRef {
   };
 }
 
-/** Whether a bundle's bytes still hash to the end of its name (`<module>.<inputs>.<sha256 prefix>.mjs`, module-bundle.ts). */
-async function hashesToItsName(file: string): Promise<boolean> {
-  const named = /\.([0-9a-f]{32})\.mjs$/.exec(file)?.[1];
+/** Whether a bundle's bytes still hash to the end of its name (content-named.ts, module-bundle.ts). */
+async function bundleIsIntact(file: string): Promise<boolean> {
   try {
-    return named !== undefined && sha256(await readFile(file)).startsWith(named);
+    return hashesToItsName(file, await readFile(file));
   } catch {
     return false;
   }
@@ -61,7 +60,7 @@ async function run(req: RunRequest): Promise<void> {
   });
   // The bundle was checked when the engine chose it; checked again here, since a stage that ran in
   // between could have rewritten it. A bundle that no longer hashes to its name is not run: the module is.
-  const code = req.code && (await hashesToItsName(req.code)) ? req.code : undefined;
+  const code = req.code && (await bundleIsIntact(req.code)) ? req.code : undefined;
   const file = code ?? req.module;
   // A bundle's stack traces then name the stage's own files and lines, as the module's would.
   if (code) process.setSourceMapsEnabled(true);
