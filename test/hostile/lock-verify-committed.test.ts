@@ -64,4 +64,16 @@ describe('verify --lock against the committed lock', () => {
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).toContain('note: grokpipe.lock is not committed (HEAD has none): comparing with the working file');
   });
+
+  test('a checkout git refuses to read is named as such, with what git said, not as "not a git checkout"', async () => {
+    const repo = await builtRepo();
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'study');
+    // A config git cannot parse stands for any refusal (another user's folder: "dubious ownership").
+    repo.write('.git/config', '[core\n');
+    const r = await cli(repo, 'verify', '--lock');
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.out).toMatch(/note: git cannot read this checkout \(fatal: bad config line 1 in file \.git\/config\): comparing with grokpipe\.lock as it is in the folder/);
+  });
 });

@@ -18,9 +18,11 @@ export interface CommittedLock {
   note: string | null;
 }
 
-function git(root: string, args: string[]): string | null {
-  const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
-  return r.status === 0 ? r.stdout : null;
+/** git's answer, or why it gave none (its first line of stderr: a folder that is not a repository, or one it refuses). */
+function git(root: string, args: string[]): { out: string } | { refused: string } {
+  const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status === 0) return { out: r.stdout };
+  return { refused: r.error ? `git could not run (${r.error.message})` : (r.stderr ?? '').trim().split('\n')[0] || `git exited with code ${r.status}` };
 }
 
 function workingText(root: string): string | null {
@@ -32,10 +34,14 @@ function workingText(root: string): string | null {
 }
 
 export function committedLock(root: string): CommittedLock {
-  if (git(root, ['rev-parse', '--is-inside-work-tree'])?.trim() !== 'true') {
-    return { lock: readLock(root), source: 'working file', note: `not a git checkout: comparing with ${LOCK_FILE} as it is in the folder` };
+  const inside = git(root, ['rev-parse', '--is-inside-work-tree']);
+  if (!('out' in inside) || inside.out.trim() !== 'true') {
+    // Not a checkout, or one git refuses to read (a folder owned by another user: "dubious ownership"); say which.
+    const why = 'refused' in inside && !/not a git repository/i.test(inside.refused) ? `git cannot read this checkout (${inside.refused})` : 'not a git checkout';
+    return { lock: readLock(root), source: 'working file', note: `${why}: comparing with ${LOCK_FILE} as it is in the folder` };
   }
-  const committed = git(root, ['show', `HEAD:./${LOCK_FILE}`]);
+  const shown = git(root, ['show', `HEAD:./${LOCK_FILE}`]);
+  const committed = 'out' in shown ? shown.out : null;
   if (committed === null) {
     return { lock: readLock(root), source: 'working file', note: `${LOCK_FILE} is not committed (HEAD has none): comparing with the working file, which a run may have written; commit it to make it the evidence` };
   }
