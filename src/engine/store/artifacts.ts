@@ -84,6 +84,11 @@ export function manifestIsTrusted(root: string, manifest: Manifest | null, key: 
   return isIntact(root, manifest.instance, manifest.outputs, cache);
 }
 
+/** The files on which two output lists disagree, sorted. */
+export function differingFiles(a: Record<string, string>, b: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((f) => a[f] !== b[f]).sort();
+}
+
 /** True when both list the same files with the same hashes. */
 export function sameOutputs(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a);

@@ -13,6 +13,7 @@
  */
 import { rmSync, statSync } from 'node:fs';
 import { sha256OfFile } from '../sha256.ts';
+import { differingFiles, sameOutputs } from './artifacts.ts';
 import { RemoteError } from './http-store.ts';
 import type { FolderStore } from './object-store.ts';
 import type { RunRecord, Store } from './store.ts';
@@ -47,12 +48,6 @@ export interface TransferOptions {
   onFile?: (bytes: number) => void;
 }
 
-const sameOutputs = (a: Record<string, string>, b: Record<string, string>) => {
-  const ka = Object.keys(a).sort();
-  const kb = Object.keys(b).sort();
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
-};
-
 /**
  * Fetches the record for `key` (of `instance`, for messages) and its objects into `local`. `locked` is the
  * committed lock's outputs for this key, when it has an entry for it.
@@ -61,7 +56,7 @@ export async function fetchRecord(remote: Store, local: FolderStore, key: string
   const record = await options.limit(() => remote.getRecord(key));
   if (!record) return { status: 'absent' };
   if (locked && !sameOutputs(record.outputs, locked)) {
-    const differing = Object.keys({ ...locked, ...record.outputs }).sort().filter((f) => locked[f] !== record.outputs[f]);
+    const differing = differingFiles(locked, record.outputs);
     return {
       status: 'refused',
       reason: `the remote's record for ${instance} (key ${key.slice(0, 12)}) gives outputs that differ from grokpipe.lock's entry for the same key (${differing.slice(0, 3).join(', ')}${differing.length > 3 ? ', …' : ''}); the committed lock outranks every store, so it was not restored`,

@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { instanceDir, sameOutputs } from '../store/artifacts.ts';
+import { differingFiles, instanceDir, sameOutputs } from '../store/artifacts.ts';
 import type { LockWriter } from '../store/lock-writer.ts';
 import { keepDiverged, restoreRecord, storeRun, type ResultOf } from '../store/results.ts';
 import type { RunRecord } from '../store/object-store.ts';
@@ -21,7 +21,7 @@ import { runOneInstance } from '../run/run-instance.ts';
 import { noteDoing } from '../crash-context.ts';
 import { formatDuration } from '../duration.ts';
 import { faultCode, faultSentence } from '../fs-faults.ts';
-import { decide, differingFiles, type Decision } from './decide.ts';
+import { decide, type Decision } from './decide.ts';
 import type { Workspace } from './workspace.ts';
 import type { ReadThrough } from './remote-read-through.ts';
 

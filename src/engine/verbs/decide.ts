@@ -8,7 +8,7 @@
  * differ from the lock's entry for the same key is not trusted, and the instance is rebuilt and compared
  * with the lock (a disagreement then is nondeterminism or a tampered lock, never an update).
  */
-import { manifestIsTrusted, readManifest, sameOutputs } from '../store/artifacts.ts';
+import { differingFiles, manifestIsTrusted, readManifest, sameOutputs } from '../store/artifacts.ts';
 import type { FileHashCache } from '../hashing/file-hash-cache.ts';
 import { inputKey, keyOf, type KeyComponents } from '../keys/instance-key.ts';
 import type { LockEntry, LockFile } from '../store/lock-file.ts';
@@ -78,11 +78,6 @@ export function lockEvidence(lock: LockFile, profile: string, instance: string, 
     if (e && e.key === key) return e;
   }
   return undefined;
-}
-
-/** The files on which two output lists disagree, sorted. */
-export function differingFiles(a: Record<string, string>, b: Record<string, string>): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((f) => a[f] !== b[f]).sort();
 }
 
 export function decide(p: PreparedInstance, outputsOf: (name: string) => Record<string, string>, ctx: DecideContext): Decision {

@@ -8,7 +8,8 @@
  * their inputs), so a key that moved deep in the graph (a comment edited in a file one late stage imports)
  * went unseen until a rebuild of hours reached it. repro --frozen checks this before anything runs.
  */
-import type { LockEntry } from '../store/lock-file.ts';
+import type { LockEntry, LockFile } from '../store/lock-file.ts';
+import type { KeyComponents } from '../keys/instance-key.ts';
 import type { Instance } from '../pipeline/plan.ts';
 import { diffComponents } from '../keys/component-diff.ts';
 import { GrokpipeError } from '../errors.ts';
@@ -35,8 +36,23 @@ export interface LockKeys {
   checked: number;
 }
 
+/**
+ * One locked instance's key from its upstream instances' locked outputs, beside the lock's: the key and
+ * components (for a rebuild), and the drift when they differ. `lock` is the lock `section` belongs to.
+ */
+export function keyAgainstLock(ws: Workspace, inst: Instance, section: Record<string, LockEntry>, lock: LockFile = ws.lock): { invalid: string } | { key: string; components: KeyComponents; drift: KeyDrift | null } {
+  const entry = section[inst.name]!;
+  const p = ws.prepared.byName.get(inst.name)!;
+  // force: the decision gives the key and stops there, reading neither the folder nor the store.
+  const d = decide(p, (u) => section[u]!.outputs, { root: ws.root, profile: ws.plan.profile, lock, store: ws.store, cache: ws.cache, force: true });
+  if (d.action === 'invalid') return { invalid: d.reason };
+  if (d.key === entry.key) return { key: d.key, components: d.components, drift: null };
+  const rec = ws.store.readRecord(entry.key);
+  const changes = rec ? diffComponents(rec.components, d.components).map((c) => `${c.component} ${c.what}: ${c.old} -> ${c.new}`) : [];
+  return { key: d.key, components: d.components, drift: { instance: inst.name, locked: entry.key, now: d.key, changes } };
+}
+
 export function lockKeys(ws: Workspace, instances: Instance[], section: Record<string, LockEntry>): LockKeys {
-  const ctx = { root: ws.root, profile: ws.plan.profile, lock: ws.lock, store: ws.store, cache: ws.cache, force: true };
   const drift: KeyDrift[] = [];
   const unlocked: string[] = [];
   let checked = 0;
@@ -48,15 +64,10 @@ export function lockKeys(ws: Workspace, instances: Instance[], section: Record<s
     }
     // An upstream the lock lacks leaves this key unknown; the upstream itself is reported as unlocked.
     if (inst.deps.some((d) => d.instances.some((u) => !section[u]))) continue;
-    const p = ws.prepared.byName.get(inst.name)!;
-    // force: the decision gives the key and stops there, reading neither the folder nor the store.
-    const d = decide(p, (u) => section[u]!.outputs, ctx);
-    if (d.action === 'invalid') continue;
+    const k = keyAgainstLock(ws, inst, section);
+    if ('invalid' in k) continue;
     checked++;
-    if (d.key === entry.key) continue;
-    const rec = ctx.store.readRecord(entry.key);
-    const changes = rec ? diffComponents(rec.components, d.components).map((c) => `${c.component} ${c.what}: ${c.old} -> ${c.new}`) : [];
-    drift.push({ instance: inst.name, locked: entry.key, now: d.key, changes });
+    if (k.drift) drift.push(k.drift);
   }
   return { drift, unlocked, checked };
 }

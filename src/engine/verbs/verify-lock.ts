@@ -7,10 +7,9 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { instanceDir, isIntact, MANIFEST } from '../store/artifacts.ts';
+import { differingFiles, instanceDir, isIntact, MANIFEST } from '../store/artifacts.ts';
 import type { FileHashCache } from '../hashing/file-hash-cache.ts';
 import { listFiles, uniqueSuffix } from '../fs-atomic.ts';
-import { diffComponents } from '../keys/component-diff.ts';
 import { GrokpipeError } from '../errors.ts';
 import type { Instance } from '../pipeline/plan.ts';
 import { silentReporter, type Reporter } from '../ui/reporter.ts';
@@ -20,7 +19,7 @@ import { Pool } from '../run/pool.ts';
 import { runOneInstance } from '../run/run-instance.ts';
 import { collectOutputs } from '../run/stage-io.ts';
 import { sha256 } from '../sha256.ts';
-import { decide, differingFiles } from './decide.ts';
+import { keyAgainstLock } from './lock-keys.ts';
 import { executorSettings, openWorkspace, type OpenOptions, type Workspace } from './workspace.ts';
 import { committedLock, type CommittedLock } from '../store/committed-lock.ts';
 import { verifyScratchDir } from '../dot-grokpipe.ts';
@@ -183,19 +182,18 @@ class Rebuild {
   }
 
   async check(inst: Instance): Promise<LockCheck> {
-    const { root, prepared, store, plan } = this.ws;
+    const { root, prepared } = this.ws;
     const name = inst.name;
     const entry = this.section[name]!;
     const p = prepared.byName.get(name)!;
     const missingUp = inst.deps.flatMap((d) => d.instances).find((u) => !this.section[u]);
     if (missingUp) return { instance: name, status: 'FAIL', note: `its upstream ${missingUp} is not in the lock`, diffs: [] };
-    // verify --lock always rebuilds: the decision gives the key from the lock's upstream outputs.
-    const d = decide(p, (u) => this.section[u]!.outputs, { root, profile: plan.profile, lock: this.lock, store, cache: this.ws.cache, force: true });
-    if (d.action === 'invalid') return { instance: name, status: 'FAIL', note: d.reason, diffs: [] };
-    if (d.key !== entry.key) {
-      const rec = store.readRecord(entry.key);
-      const changes = rec ? diffComponents(rec.components, d.components).map((c) => `${c.component} ${c.what}: ${c.old} -> ${c.new}`) : [];
-      return { instance: name, status: 'FAIL', note: `the lock is out of date for ${name}: its key is now ${d.key.slice(0, 12)}, the lock has ${entry.key.slice(0, 12)}${changes.length ? ` (${changes.slice(0, 3).join('; ')})` : ''}; run grokpipe repro first`, diffs: [] };
+    // verify --lock always rebuilds: the key comes from the lock's upstream outputs (lock-keys.ts).
+    const k = keyAgainstLock(this.ws, inst, this.section, this.lock);
+    if ('invalid' in k) return { instance: name, status: 'FAIL', note: k.invalid, diffs: [] };
+    if (k.drift) {
+      const { changes } = k.drift;
+      return { instance: name, status: 'FAIL', note: `the lock is out of date for ${name}: its key is now ${k.key.slice(0, 12)}, the lock has ${entry.key.slice(0, 12)}${changes.length ? ` (${changes.slice(0, 3).join('; ')})` : ''}; run grokpipe repro first`, diffs: [] };
     }
     const dirs = new Map<string, string>();
     for (const u of inst.deps.flatMap((dep) => dep.instances)) {
