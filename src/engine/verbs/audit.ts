@@ -17,6 +17,7 @@ import { committedLock } from '../store/committed-lock.ts';
 import { FolderStore } from '../store/object-store.ts';
 import type { RemoteSettings } from '../store/remote-settings.ts';
 import { seededRandom } from '../run/seeded-random.ts';
+import { isGrokpipeError } from '../errors.ts';
 import { sha256 } from '../sha256.ts';
 import type { Output } from '../ui/progress.ts';
 import { silentReporter, type Reporter } from '../ui/reporter.ts';
@@ -107,14 +108,15 @@ export async function audit(root: string, settings: RemoteSettings, options: Aud
   let restored = pulled.items.filter((i) => i.status === 'fetched' || i.status === 'present').length;
   if (restoreProblems.length === 0) {
     restored = 0;
-    const dry = await repro(root, { profile: plan.profile, dryRun: true });
-    const wouldRun = (dry.plan ?? []).filter((a) => a.state === 'stale' || a.state === 'waiting');
-    if (wouldRun.length) {
-      for (const a of wouldRun.slice(0, 10)) restoreProblems.push(`${a.instance}: would have to run (${a.reasons[0] ?? 'its key is not the lock\'s'})`);
-    } else {
+    // A frozen repro refuses, before anything runs, an instance whose key is not the lock's (lock-keys.ts):
+    // with every record pulled, what is left to it is restoring.
+    try {
       const r = await repro(root, { profile: plan.profile, frozen: true, reporter, signal: options.signal });
       restored = r.summary.restored + r.summary.upToDate;
       if (r.exitCode !== 0) restoreProblems.push(`restoring into artifacts/ failed: ${r.summary.failed} failed, ${r.summary.skipped} skipped`);
+    } catch (e) {
+      if (!isGrokpipeError(e)) throw e;
+      restoreProblems.push(`${e.details.title}:`, ...(e.details.found ?? '').split('\n').filter(Boolean));
     }
   }
 
