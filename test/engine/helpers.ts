@@ -3,8 +3,8 @@
  * in-process (fast) or as a real `node bin/grokpipe.js` subprocess (exit codes, signals), and
  * snapshots of everything the engine must not touch on bad input.
  */
-import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -143,5 +143,23 @@ export function gone(pid: number): boolean {
     return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
   } catch {
     return true;
+  }
+}
+
+/**
+ * Whether this process may mount what the faults tests need (a small tmpfs for a full disk, a read-only
+ * bind mount): root, and a kernel that lets it. `argsFor` gives mount's arguments for an empty probe folder.
+ */
+export function canMount(argsFor: (probe: string) => string[]): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = mkdtempSync(join(tmpdir(), 'grokpipe-mount-probe-'));
+  try {
+    execFileSync('mount', argsFor(probe), { stdio: 'ignore' });
+    execFileSync('umount', [probe], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmdirSync(probe);
   }
 }

@@ -8,26 +8,14 @@
  * Mounting a tmpfs needs root; the suite is skipped elsewhere.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sha256 } from '../../src/engine/sha256.ts';
-import { BIN } from '../engine/helpers.ts';
+import { BIN, canMount } from '../engine/helpers.ts';
 
-function canMountTmpfs(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const probe = mkdtempSync(join(tmpdir(), 'grokpipe-tmpfs-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmdirSync(probe);
-  }
-}
+const canMountTmpfs = () => canMount((probe) => ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
 
 const PIPE = (v: number, bigBytes: number) => `version: 1
 stages:

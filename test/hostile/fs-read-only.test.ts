@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BIN, cli, makeRepo, removeRepos, type Repo } from '../engine/helpers.ts';
+import { BIN, canMount, cli, makeRepo, removeRepos, type Repo } from '../engine/helpers.ts';
 
 const PIPE = (word: string) => `version: 1
 stages:
@@ -65,19 +65,7 @@ describe('dry run writes nothing', () => {
   });
 });
 
-function canMountReadOnly(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const probe = mkdtempSync(join(tmpdir(), 'grokpipe-ro-probe-'));
-  try {
-    execFileSync('mount', ['--bind', probe, probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmdirSync(probe);
-  }
-}
+const canMountReadOnly = () => canMount((probe) => ['--bind', probe, probe]);
 
 describe.skipIf(!canMountReadOnly())('read-only checkout (a read-only bind mount)', () => {
   let ro: string;

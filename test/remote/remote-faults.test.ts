@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeRepo, removeRepos, type Repo } from '../engine/helpers.ts';
+import { canMount, makeRepo, removeRepos, type Repo } from '../engine/helpers.ts';
 import { BASIC_PASSWORD, BASIC_USER, faultProxy, startNginx, TOKEN, type Fault, type Nginx } from './nginx.ts';
 import { cloneOf, countObjects, grokpipe, grokpipeAsync, localStore, STUDY, unsoundObjects } from './remote-fixture.ts';
 
@@ -186,19 +186,7 @@ describe('the server stops in the middle', () => {
   });
 });
 
-function canMountTmpfs(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const probe = mkdtempSync(join(tmpdir(), 'grokpipe-tmpfs-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmdirSync(probe);
-  }
-}
+const canMountTmpfs = () => canMount((probe) => ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
 
 // As test/hostile/fs-disk-full.test.ts: a real full disk needs a small tmpfs, and mounting one needs root.
 describe.skipIf(!canMountTmpfs())('the local disk fills during a pull (a small tmpfs as GROKPIPE_STORE)', () => {
