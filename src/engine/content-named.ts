@@ -35,12 +35,12 @@ export class ContentNamedFolder {
   }
 
   /** The bytes of the first file under `stem` that still hash to its name, with its path; null when none does. */
-  find(stem: string, encoding: 'utf8'): { file: string; text: string } | null {
+  find(stem: string): { file: string; text: string } | null {
     for (const name of this.namesUnder(stem)) {
       const file = join(this.dir, name);
       let text: string;
       try {
-        text = readFileSync(file, encoding);
+        text = readFileSync(file, 'utf8');
       } catch {
         continue;
       }

@@ -152,7 +152,7 @@ export async function runnableModule(root: string, modulePath: string, closure: 
   if (!store || !isTypeScriptModule(modulePath)) return source;
   const stem = bundleName(root, modulePath, closure);
   const folder = new ContentNamedFolder(store.dir, '.mjs', store.writable);
-  const found = folder.find(stem, 'utf8');
+  const found = folder.find(stem);
   if (found) return found.file;
   if (!store.writable) return source;
   try {

@@ -70,7 +70,7 @@ export function storeValidator(dir: string, schema: object, options: ValidatorOp
 export function compiledValidator(schema: object, options: ValidatorOptions, stores: readonly ValidatorStore[]): ValidateFunction {
   const stem = validatorName(schema, options);
   for (const store of stores) {
-    const found = new ContentNamedFolder(store.dir, '.cjs', store.writable).find(stem, 'utf8');
+    const found = new ContentNamedFolder(store.dir, '.cjs', store.writable).find(stem);
     if (!found) continue;
     try {
       return instantiate(found.text);
