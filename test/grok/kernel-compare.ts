@@ -4,10 +4,9 @@ import type { FloatArray, Kernel, ModelKind, Precision } from '../../src/grok/ke
 import { createKernel } from '../../src/grok/kernels/ts/index.ts';
 import * as fmaKernels from '../../src/grok/kernels/wasm/fma.ts';
 import * as wasmKernels from '../../src/grok/kernels/wasm/index.ts';
-import type { WasmAdamW } from '../../src/grok/kernels/wasm/index.ts';
+import type { WasmAdamW } from '../../src/grok/kernels/wasm/wasm-adamw.ts';
 import { initializeParameters } from '../../src/grok/models/init.ts';
-import type { TensorSpec } from '../../src/grok/models/spec.ts';
-import type { AdamWOptions } from '../../src/grok/train/adamw.ts';
+import type { AdamWOptions, TensorSpec } from '../../src/grok/kernels/contract.ts';
 
 export type AnyKernel = Kernel<Record<string, FloatArray>>;
 
@@ -21,7 +20,7 @@ export interface WasmBuild {
   readonly wasmMathProbe: typeof wasmKernels.wasmMathProbe;
 }
 
-/** build/kernels.wasm (the study's kernels today) and build/kernels-fma.wasm (relaxed_madd, not yet switched on). */
+/** build/kernels.wasm (no FMA: the bench's and the tests' reference) and build/kernels-fma.wasm (relaxed_madd: the study's kernels). */
 export const WASM_BUILDS: readonly WasmBuild[] = [
   {
     name: 'kernels.wasm',

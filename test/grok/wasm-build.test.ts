@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,20 +70,14 @@ describe('the wasm build', () => {
 
   it('says to run `npm run build:wasm` when the binary is missing', async () => {
     // the loader in a copy of the source tree that has no build/ folder
-    const tree = join(scratch, 'tree');
-    mkdirSync(join(tree, 'src/grok/kernels/wasm'), { recursive: true });
-    copyFileSync(join(repoRoot, 'src/grok/kernels/contract.ts'), join(tree, 'src/grok/kernels/contract.ts'));
-    copyFileSync(join(repoRoot, 'src/grok/kernels/wasm/index.ts'), join(tree, 'src/grok/kernels/wasm/index.ts'));
+    const tree = copyOfKernelSources(join(scratch, 'tree'));
     const loader = (await import(join(tree, 'src/grok/kernels/wasm/index.ts'))) as typeof import('../../src/grok/kernels/wasm/index.ts');
     expect(() => loader.createWasmKernel({ model: 'mlp', p: 7, precision: 'f32' })).toThrow(/found no file.*npm run build:wasm/);
     expect(() => loader.wasmIdentity()).toThrow(/npm run build:wasm/);
   });
 
   it('says to run `npm run build:wasm` when the FMA binary is missing', async () => {
-    const tree = join(scratch, 'tree-fma');
-    mkdirSync(join(tree, 'src/grok/kernels/wasm'), { recursive: true });
-    copyFileSync(join(repoRoot, 'src/grok/kernels/contract.ts'), join(tree, 'src/grok/kernels/contract.ts'));
-    for (const file of ['index.ts', 'loader.ts', 'fma.ts']) copyFileSync(join(repoRoot, 'src/grok/kernels/wasm', file), join(tree, 'src/grok/kernels/wasm', file));
+    const tree = copyOfKernelSources(join(scratch, 'tree-fma'));
     const loader = (await import(join(tree, 'src/grok/kernels/wasm/fma.ts'))) as typeof import('../../src/grok/kernels/wasm/fma.ts');
     expect(() => loader.createWasmKernel({ model: 'mlp', p: 7, precision: 'f32' })).toThrow(/kernels-fma\.wasm, found no file.*npm run build:wasm/);
     expect(() => loader.wasmIdentity()).toThrow(/npm run build:wasm/);
@@ -94,3 +88,14 @@ describe('the wasm build', () => {
     expect(wasmIdentity()).toBe(`kernels-wasm/${sha.slice(0, 16)}`);
   });
 });
+
+/** The kernels' TypeScript (src/grok/kernels, its wasm loaders) in a tree of its own, with no build/ folder. */
+function copyOfKernelSources(tree: string): string {
+  for (const folder of ['src/grok/kernels', 'src/grok/kernels/wasm']) {
+    mkdirSync(join(tree, folder), { recursive: true });
+    for (const file of readdirSync(join(repoRoot, folder))) {
+      if (file.endsWith('.ts')) copyFileSync(join(repoRoot, folder, file), join(tree, folder, file));
+    }
+  }
+  return tree;
+}

@@ -59,6 +59,29 @@ export interface TransformerTensors<F extends FloatArray = FloatArray> {
 
 export type ModelKind = 'mlp' | 'transformer';
 
+/**
+ * One tensor of a model (src/grok/models/spec.ts lists them): here, beside the Kernel contract, because
+ * the kernels' in-module AdamW reads it as the trainer does, and kernels import nothing from above them.
+ */
+export interface TensorSpec {
+  readonly name: string;
+  readonly rows: number;
+  readonly cols: number;
+  /** Covered by weight decay, the norm ||W|| and the clamp. */
+  readonly decayed: boolean;
+  /** Entries are drawn N(0, 1) * initScale; 0 means the tensor starts at zero (biases). */
+  readonly initScale: number;
+}
+
+/** AdamW's settings (SPEC section 3), shared by the trainer's AdamW and the kernels' in-module one. */
+export interface AdamWOptions {
+  lr: number;
+  weightDecay: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
+
 export interface Kernel<T extends object = Record<string, FloatArray>> {
   readonly model: ModelKind;
   readonly precision: Precision;

@@ -10,17 +10,8 @@ import {
   TF_MLP,
   TF_SEQ,
   type ModelKind,
+  type TensorSpec,
 } from '../kernels/contract.ts';
-
-export interface TensorSpec {
-  readonly name: string;
-  readonly rows: number;
-  readonly cols: number;
-  /** Covered by weight decay, the norm ||W|| and the clamp. */
-  readonly decayed: boolean;
-  /** Entries are drawn N(0, 1) * initScale; 0 means the tensor starts at zero (biases). */
-  readonly initScale: number;
-}
 
 /**
  * MLP: E (p x 128), W1 (256 x 256), b1, W2 (256 x p), b2. Weight matrices N(0,1)/sqrt(fan_in) with

@@ -4,19 +4,11 @@
  * decayed tensors only. Moments live in the kernel's precision (Float32Array for float32 kernels, so every
  * stored value is rounded once on store); each update is computed in double within one expression.
  *
- * The bias corrections use beta^t as a running product (exactly reproducible), never Math.pow, whose
- * last bit may differ between JavaScript engines.
+ * The bias corrections are kernels/adamw-settings.ts's running products, shared with the kernels'
+ * in-module AdamW.
  */
-import type { FloatArray } from '../kernels/contract.ts';
-import type { TensorSpec } from '../models/spec.ts';
-
-export interface AdamWOptions {
-  lr: number;
-  weightDecay: number;
-  beta1?: number;
-  beta2?: number;
-  eps?: number;
-}
+import { adamWSettings, BiasCorrection } from '../kernels/adamw-settings.ts';
+import type { AdamWOptions, FloatArray, TensorSpec } from '../kernels/contract.ts';
 
 export class AdamW {
   readonly lr: number;
@@ -30,8 +22,7 @@ export class AdamW {
   readonly v: FloatArray[];
   /** Number of steps taken. */
   t = 0;
-  private beta1Power = 1;
-  private beta2Power = 1;
+  private readonly bias: BiasCorrection;
   private readonly params: FloatArray[];
   private readonly grads: FloatArray[];
   private readonly decayed: boolean[];
@@ -42,11 +33,8 @@ export class AdamW {
     specs: readonly TensorSpec[],
     opts: AdamWOptions,
   ) {
-    this.lr = opts.lr;
-    this.weightDecay = opts.weightDecay;
-    this.beta1 = opts.beta1 ?? 0.9;
-    this.beta2 = opts.beta2 ?? 0.999;
-    this.eps = opts.eps ?? 1e-8;
+    ({ lr: this.lr, weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, eps: this.eps } = adamWSettings(opts));
+    this.bias = new BiasCorrection(this.beta1, this.beta2);
     this.names = specs.map((s) => s.name);
     this.decayed = specs.map((s) => s.decayed);
     this.params = [];
@@ -73,10 +61,7 @@ export class AdamW {
   /** One update from the gradients currently in the kernel's grads views. */
   step(): void {
     this.t += 1;
-    this.beta1Power *= this.beta1;
-    this.beta2Power *= this.beta2;
-    const c1 = 1 - this.beta1Power;
-    const c2 = 1 - this.beta2Power;
+    const { c1, c2 } = this.bias.next();
     const { beta1, beta2, eps, lr } = this;
     const decay = lr * this.weightDecay;
     for (let ti = 0; ti < this.params.length; ti++) {
@@ -89,12 +74,7 @@ export class AdamW {
   setStep(t: number): void {
     if (!Number.isInteger(t) || t < 0) throw new Error(`AdamW.setStep: expected a step count >= 0, found ${t}`);
     this.t = t;
-    this.beta1Power = 1;
-    this.beta2Power = 1;
-    for (let i = 0; i < t; i++) {
-      this.beta1Power *= this.beta1;
-      this.beta2Power *= this.beta2;
-    }
+    this.bias.restart(t);
   }
 }
 

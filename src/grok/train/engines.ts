@@ -24,7 +24,7 @@ export type KernelFactory = (opts: KernelRequest) => AnyKernel | Promise<AnyKern
 export async function kernelFactoryFor(engine: EngineName): Promise<KernelFactory> {
   if (engine === 'ts') return (opts) => createKernel(opts);
   if (engine === 'wasm') {
-    const { createWasmKernel } = await loadEngine('wasm', () => import('../kernels/wasm/index.ts'));
+    const { createWasmKernel } = await loadEngine('wasm', () => import('../kernels/wasm/fma.ts'));
     return (opts) => createWasmKernel(opts) as unknown as AnyKernel;
   }
   if (engine === 'tfjs') {

@@ -10,8 +10,8 @@ import type { EngineName } from './engines.ts';
 export async function engineIdentity(engine: EngineName, model: ModelKind, precision: Precision): Promise<string> {
   if (engine === 'ts') return TS_KERNELS_IDENTITY;
   if (engine === 'wasm') {
-    const mod = (await import('../kernels/wasm/index.ts')) as { wasmIdentity?: () => string | Promise<string> };
-    if (typeof mod.wasmIdentity !== 'function') throw new Error('engineIdentity: src/grok/kernels/wasm/index.ts does not export wasmIdentity()');
+    const mod = (await import('../kernels/wasm/fma.ts')) as { wasmIdentity?: () => string | Promise<string> };
+    if (typeof mod.wasmIdentity !== 'function') throw new Error('engineIdentity: src/grok/kernels/wasm/fma.ts does not export wasmIdentity()');
     return await mod.wasmIdentity();
   }
   if (engine === 'tfjs') {

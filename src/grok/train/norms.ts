@@ -4,7 +4,7 @@
  * factor so that ||W|| equals a target (or, for the layer-allocation experiment, each tensor to its own norm). Sums run in double in a fixed order (tensor order, then index).
  */
 import type { FloatArray } from '../kernels/contract.ts';
-import type { TensorSpec } from '../models/spec.ts';
+import type { TensorSpec } from '../kernels/contract.ts';
 
 export function sumOfSquares(x: FloatArray): number {
   let s = 0;

@@ -2,9 +2,8 @@
  * One seed's training inside a cell: its split, kernel and optimizer, the T_mem / T_grok it has reached,
  * and its measurement series. The cell (cell.ts) drives several of these in lockstep.
  */
-import type { FloatArray, LossKind, PairBatch, Precision } from '../kernels/contract.ts';
-import type { TensorSpec } from '../models/spec.ts';
-import { AdamW, type AdamWOptions } from './adamw.ts';
+import type { AdamWOptions, FloatArray, LossKind, PairBatch, Precision, TensorSpec } from '../kernels/contract.ts';
+import { AdamW } from './adamw.ts';
 import type { AnyKernel } from './engines.ts';
 import { MetricScratch, accuracies, logitMetrics } from './metrics.ts';
 import { clampNorm, clampTensorNorms, type TensorNormTargets, tensorNorms, weightNorm } from './norms.ts';

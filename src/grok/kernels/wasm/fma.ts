@@ -1,9 +1,8 @@
 /**
- * Loader of the fused multiply-add kernels, build/kernels-fma.wasm: the same AssemblyScript sources as
- * build/kernels.wasm, built with relaxed SIMD so that every multiply-add of the GEMMs, GELU's polynomial
- * and the attention's sums is one relaxed_madd (assembly/madd.ts). Same exports and the same Kernel
- * surface as ./index.ts (createWasmKernel, wasmIdentity, loadWasmKernels, wasmMathProbe), so the study
- * switches to these kernels by importing this module instead of index.ts.
+ * Loader of the kernels the study runs, build/kernels-fma.wasm: the same AssemblyScript sources as
+ * build/kernels.wasm (./index.ts), built with relaxed SIMD so that every multiply-add of the GEMMs, GELU's
+ * polynomial and the attention's sums is one relaxed_madd (assembly/madd.ts). Same exports as ./index.ts
+ * (createWasmKernel, wasmIdentity, loadWasmKernels, wasmMathProbe); the kernels are ./loader.ts's.
  *
  * relaxed_madd may fuse (one rounding, where the CPU has an FMA unit: every x86-64 with FMA3, every ARM64)
  * or not (a multiply, then an add): the same binary gives other bits on the two kinds of machine. The
@@ -17,15 +16,13 @@
  * process that loads these kernels (stage workers, tests, the bench) gets it without being started
  * differently.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import type { Precision } from '../contract.ts';
-import { createKernelOn, mathProbeOn, type KernelBinary, type WasmKernelOptions, type WasmMlpKernel, type WasmTransformerKernel } from './loader.ts';
+import { kernelLoader, readKernelBinary, type KernelBinary } from './loader.ts';
 
-export { WasmAdamW } from './index.ts';
 export { WasmKernel, WasmMlpKernel, WasmTransformerKernel, type WasmKernelOptions } from './loader.ts';
+export { WasmAdamW } from './wasm-adamw.ts';
 
 /** Where the build puts the binary (the repository's build/ folder). */
 export const WASM_FMA_KERNELS_PATH = fileURLToPath(new URL('../../../../build/kernels-fma.wasm', import.meta.url));
@@ -60,7 +57,7 @@ export function compileRelaxedSimd(bytes: Uint8Array, path: string): object {
     throw new Error(
       `wasm FMA kernels: ${path} did not compile, even with ${RELAXED_SIMD_FLAG} (${(error as Error).message}). ` +
         'These kernels need WebAssembly relaxed SIMD (Node >= 20); rebuild with `npm run build:wasm` if the file is stale, ' +
-        'or use the kernels without FMA (src/grok/kernels/wasm/index.ts).',
+        'or choose engine "ts".',
     );
   }
 }
@@ -98,50 +95,27 @@ interface FmaBinary extends KernelBinary {
 let compiled: FmaBinary | null = null;
 
 function fmaBinary(): FmaBinary {
-  if (compiled === null) {
-    if (!existsSync(WASM_FMA_KERNELS_PATH)) {
-      throw new Error(
-        `wasm FMA kernels: expected the compiled kernels at ${WASM_FMA_KERNELS_PATH}, found no file. ` +
-          'Run `npm run build:wasm` (node scripts/build-wasm.mjs) to build them, or choose engine "ts".',
-      );
-    }
-    const bytes = readFileSync(WASM_FMA_KERNELS_PATH);
-    const module = compileRelaxedSimd(bytes, WASM_FMA_KERNELS_PATH);
-    const multiplyAdd = probeMultiplyAdd(module);
-    const semantics = multiplyAdd.f32 === multiplyAdd.f64 ? multiplyAdd.f32 : `f32-${multiplyAdd.f32}-f64-${multiplyAdd.f64}`;
-    const identity = 'kernels-wasm-fma/' + createHash('sha256').update(bytes).digest('hex').slice(0, 16) + '/' + semantics;
-    compiled = { module, identity, path: WASM_FMA_KERNELS_PATH, multiplyAdd };
-  }
+  compiled ??= readKernelBinary(
+    WASM_FMA_KERNELS_PATH,
+    'kernels-wasm-fma',
+    (bytes) => compileRelaxedSimd(bytes, WASM_FMA_KERNELS_PATH),
+    (module) => {
+      const multiplyAdd = probeMultiplyAdd(module);
+      const semantics = multiplyAdd.f32 === multiplyAdd.f64 ? multiplyAdd.f32 : `f32-${multiplyAdd.f32}-f64-${multiplyAdd.f64}`;
+      return { suffix: `/${semantics}`, extra: { multiplyAdd } };
+    },
+  );
   return compiled;
 }
 
 /**
- * "kernels-wasm-fma/" + the first 16 hex digits of the sha256 of build/kernels-fma.wasm + "/fused" or
- * "/unfused" (the probe's answer on this machine; "/f32-fused-f64-unfused" and the like if the two
- * precisions disagree).
+ * The identity is "kernels-wasm-fma/" + the first 16 hex digits of the sha256 of build/kernels-fma.wasm +
+ * "/fused" or "/unfused" (the probe's answer on this machine; "/f32-fused-f64-unfused" and the like if
+ * the two precisions disagree).
  */
-export function wasmIdentity(): string {
-  return fmaBinary().identity;
-}
+export const { wasmIdentity, loadWasmKernels, createWasmKernel, wasmMathProbe } = kernelLoader(fmaBinary);
 
 /** The probe's answers on this machine (compiles the module if it is not yet). */
 export function multiplyAddSemantics(): Record<Precision, MultiplyAdd> {
   return fmaBinary().multiplyAdd;
-}
-
-/** Compiles the module ahead of the first kernel (optional: createWasmKernel compiles on demand). */
-export async function loadWasmKernels(): Promise<string> {
-  return wasmIdentity();
-}
-
-export function createWasmKernel(opts: WasmKernelOptions & { model: 'mlp' }): WasmMlpKernel;
-export function createWasmKernel(opts: WasmKernelOptions & { model: 'transformer' }): WasmTransformerKernel;
-export function createWasmKernel(opts: WasmKernelOptions): WasmMlpKernel | WasmTransformerKernel;
-export function createWasmKernel(opts: WasmKernelOptions): WasmMlpKernel | WasmTransformerKernel {
-  return createKernelOn(fmaBinary, opts);
-}
-
-/** The FMA build's elementary functions (exp, GELU, log) applied to arrays, for tests. */
-export function wasmMathProbe(precision: Precision): ReturnType<typeof mathProbeOn> {
-  return mathProbeOn(fmaBinary(), precision);
 }

@@ -1,20 +1,27 @@
 /**
- * The kernels of src/grok/kernels/wasm/index.ts on any compiled binary of the same AssemblyScript sources:
- * the loader of build/kernels-fma.wasm (./fma.ts) hands its module and identity in, where index.ts's
- * classes read build/kernels.wasm itself. The Kernel contract, the memory layout, the entry points and the
- * checks are index.ts's, line for line; only where the module comes from differs.
+ * The WebAssembly SIMD kernels on a compiled binary of ./assembly: the Kernel contract for the MLP and the
+ * transformer, float32 and float64, with an optional in-module AdamW (createAdamW, bit-identical to
+ * src/grok/train/adamw.ts). Two binaries are built from the same sources (scripts/build-wasm.mjs):
+ * build/kernels-fma.wasm, on relaxed_madd, which the study runs (./fma.ts), and build/kernels.wasm,
+ * without it (./index.ts), which the bench and the tests hold beside it. Each loader reads and compiles its
+ * binary (readKernelBinary) and hands it to the kernels here.
  *
- * Why a second copy for now: index.ts's classes are bound to its own binary, and index.ts is in every wasm
- * training key, so this stop may not edit it. The stop that switches the study to the FMA kernels (and
- * rebuilds the locks anyway) makes index.ts a client of this module and deletes its copy; until then the
- * tests run both against the readable ts engine with the same tolerances.
+ * The module is compiled once per process and instantiated once per kernel: every kernel owns its own
+ * linear memory, laid out completely before any typed-array view is made (growing a memory detaches its
+ * views), so params and grads are live views that never move.
+ *
+ * Why an identity: a stage key's code closure sees TypeScript imports, not a binary file, so the bytes'
+ * hash must enter the key explicitly; any change of the kernels changes it.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   MLP_EMBED,
   MLP_HIDDEN,
   TF_DIM,
   TF_MLP,
   TF_SEQ,
+  type AdamWOptions,
   type FloatArray,
   type Kernel,
   type LossKind,
@@ -22,17 +29,39 @@ import {
   type ModelKind,
   type PairBatch,
   type Precision,
+  type TensorSpec,
   type TransformerTensors,
 } from '../contract.ts';
-import type { TensorSpec } from '../../models/spec.ts';
-import type { AdamWOptions } from '../../train/adamw.ts';
-import { WasmAdamW } from './index.ts';
+import { WasmAdamW } from './wasm-adamw.ts';
 
 /** A compiled binary of the kernels: its WebAssembly module, its identity for keys, where it was read. */
 export interface KernelBinary {
   readonly module: object;
   readonly identity: string;
   readonly path: string;
+}
+
+/**
+ * Reads and compiles the binary at `path`; its identity is `name` + "/" + the first 16 hex digits of the
+ * bytes' sha256, followed by what `describe` says of the compiled module (the FMA loader's multiply-add).
+ */
+export function readKernelBinary<B extends object>(
+  path: string,
+  name: string,
+  compile: (bytes: Uint8Array) => object,
+  describe: (module: object) => { suffix: string; extra: B },
+): KernelBinary & B {
+  if (!existsSync(path)) {
+    throw new Error(
+      `wasm kernels: expected the compiled kernels at ${path}, found no file. ` +
+        'Run `npm run build:wasm` (node scripts/build-wasm.mjs) to build them, or choose engine "ts".',
+    );
+  }
+  const bytes = readFileSync(path);
+  const module = compile(bytes);
+  const { suffix, extra } = describe(module);
+  const identity = `${name}/${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}${suffix}`;
+  return { ...extra, module, identity, path };
 }
 
 /** Examples handed to the module per call; results do not depend on it (sums run in batch order). */
@@ -148,15 +177,37 @@ export interface WasmKernelOptions {
   examplesPerBlock?: number;
 }
 
-/** createWasmKernel of index.ts, on the given binary (read when the first kernel is made). */
-export function createKernelOn(binary: () => KernelBinary, opts: WasmKernelOptions & { model: 'mlp' }): WasmMlpKernel;
-export function createKernelOn(binary: () => KernelBinary, opts: WasmKernelOptions & { model: 'transformer' }): WasmTransformerKernel;
-export function createKernelOn(binary: () => KernelBinary, opts: WasmKernelOptions): WasmMlpKernel | WasmTransformerKernel;
-export function createKernelOn(binary: () => KernelBinary, opts: WasmKernelOptions): WasmMlpKernel | WasmTransformerKernel {
-  const block = opts.examplesPerBlock ?? DEFAULT_BLOCK;
-  if (opts.model === 'mlp') return new WasmMlpKernel(binary(), opts.p, opts.precision, block);
-  if (opts.model === 'transformer') return new WasmTransformerKernel(binary(), opts.p, opts.precision, block);
-  throw new Error(`createWasmKernel: expected model 'mlp' or 'transformer', found ${JSON.stringify(opts.model)}`);
+/** A kernel of the given model on the given binary (read when the first kernel is made). */
+export interface CreateWasmKernel {
+  (opts: WasmKernelOptions & { model: 'mlp' }): WasmMlpKernel;
+  (opts: WasmKernelOptions & { model: 'transformer' }): WasmTransformerKernel;
+  (opts: WasmKernelOptions): WasmMlpKernel | WasmTransformerKernel;
+}
+
+/** What a binary's loader (./index.ts, ./fma.ts) exports, the same for both. */
+export interface KernelLoader {
+  /** The binary's identity for stage keys (compiles the module if it is not yet). */
+  wasmIdentity(): string;
+  /** Compiles the module ahead of the first kernel (optional: createWasmKernel compiles on demand). */
+  loadWasmKernels(): Promise<string>;
+  createWasmKernel: CreateWasmKernel;
+  /** The binary's elementary functions (exp, GELU, log) applied to arrays, for tests. */
+  wasmMathProbe(precision: Precision): MathProbe;
+}
+
+export function kernelLoader(binary: () => KernelBinary): KernelLoader {
+  const createWasmKernel = ((opts: WasmKernelOptions) => {
+    const block = opts.examplesPerBlock ?? DEFAULT_BLOCK;
+    if (opts.model === 'mlp') return new WasmMlpKernel(binary(), opts.p, opts.precision, block);
+    if (opts.model === 'transformer') return new WasmTransformerKernel(binary(), opts.p, opts.precision, block);
+    throw new Error(`createWasmKernel: expected model 'mlp' or 'transformer', found ${JSON.stringify(opts.model)}`);
+  }) as CreateWasmKernel;
+  return {
+    wasmIdentity: () => binary().identity,
+    loadWasmKernels: async () => binary().identity,
+    createWasmKernel,
+    wasmMathProbe: (precision) => mathProbeOn(binary(), precision),
+  };
 }
 
 /**
@@ -344,11 +395,13 @@ export class WasmTransformerKernel extends WasmKernel<TransformerTensors<FloatAr
  * The kernels' elementary functions applied to arrays, for tests: the exact code the kernels inline.
  * Lengths are rounded up to whole SIMD vectors internally.
  */
-export function mathProbeOn(binary: KernelBinary, precision: Precision): {
+export interface MathProbe {
   exp(x: ArrayLike<number>): Float64Array;
   gelu(x: ArrayLike<number>): { gelu: Float64Array; derivative: Float64Array };
   log(x: number): number;
-} {
+}
+
+function mathProbeOn(binary: KernelBinary, precision: Precision): MathProbe {
   const x = instantiate(binary);
   const bytes = precision === 'f32' ? 4 : 8;
   const lanes = 16 / bytes;
