@@ -131,7 +131,10 @@ const LG5 = 1.818357216161805012e-1;
 const LG6 = 1.531383769920937332e-1;
 const LG7 = 1.479819860511658591e-1;
 
-/** Natural logarithm, within 1 ulp, identical bits on every platform. */
+/** Natural logarithm, within 1 ulp, identical bits on every platform. *
+ * Deliberate mirror: kernels/wasm/assembly/log.ts is this function line for line in AssemblyScript (which
+ * cannot import TypeScript); change both together (test/grok/wasm-math.test.ts compares them).
+ */
 export function log(x: number): number {
   bits[0] = x;
   let hx = words[HI] | 0;

@@ -1,11 +1,14 @@
 /**
  * e^x on SIMD lanes, from + - * / and exact bit manipulation only, so every machine returns the same bits
- * (plain wasm SIMD has no fused multiply-add, and V8 never contracts separate mul and add instructions).
+ * (V8 never contracts separate mul and add instructions; the multiply-adds of kernels-fma.wasm round once
+ * where the machine fuses, and that build's identity records which, see ../fma.ts).
  *
  * float64: fdlibm's algorithm (the one src/grok/math.ts uses): x = k ln2 + r with ln2 in two parts,
  *   exp(r) = 1 + r + r c / (2 - c), c = r - r^2 (P1 + r^2 (P2 + ...)), within 1 ulp.
  * float32: the Cephes expf polynomial in float32 arithmetic, within about 1 ulp of float32.
  * Both scale by 2^k as two exact factors 2^(k>>1) 2^(k - k>>1), so subnormal results round once.
+ * The float32 and float64 functions are deliberate pairs of the same shape: AssemblyScript has no generic
+ * over SIMD lane types, so each width is written out.
  */
 
 import { madd, muladd } from './madd';

@@ -13,6 +13,9 @@
  * [0, 14], both evaluated in their own precision. Unlike 1 + erf(x/sqrt 2), the tail form keeps GELU's
  * relative accuracy for very negative x. phi carries exp's error plus the rounding of a^2 (relative
  * a^2 ulp), which only matters where phi and Q are already negligible next to 1.
+ *
+ * The float32 and float64 functions are deliberate pairs of the same shape: AssemblyScript has no generic
+ * over SIMD lane types, so each width is written out.
  */
 import { exp32, exp64 } from './exp';
 import { f32k, f64k } from './splat';

@@ -1,6 +1,9 @@
 /**
- * Natural logarithm of one double: fdlibm's algorithm (as src/grok/math.ts), within 1 ulp, from + - * /
+ * Natural logarithm of one double: fdlibm's algorithm, within 1 ulp, from + - * /
  * and exact bit manipulation. Used once per example for the cross-entropy value, so it stays scalar.
+ *
+ * Deliberate mirror of log in src/grok/math.ts, line for line (AssemblyScript cannot import TypeScript);
+ * change both together (test/grok/wasm-math.test.ts compares them).
  */
 
 const LN2_HI: f64 = 6.93147180369123816490e-1;
