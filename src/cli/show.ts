@@ -5,7 +5,6 @@ import { canonicalJsonPretty } from '../core/canonical-json.ts';
 import { GrokpipeError } from '../engine/errors.ts';
 import { matchSelector, parseSelector } from '../engine/pipeline/selectors.ts';
 import { formatDuration } from '../engine/ui/progress.ts';
-import { showExpressions } from '../engine/yaml-source.ts';
 import { openWorkspace } from '../engine/verbs/workspace.ts';
 import type { CliIo } from './io.ts';
 import { parse, rootFrom } from './options.ts';
@@ -34,13 +33,13 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
   const manifest = readManifest(root, name);
   const lockEntry = ws.lock.profiles[ws.plan.profile]?.[name];
   if (values.json) {
-    io.out.write(canonicalJsonPretty(asWritten({ instance: name, state: a.state, key: a.key, lock: lockEntry ?? null, manifest })));
+    io.out.write(canonicalJsonPretty({ instance: name, state: a.state, key: a.key, lock: lockEntry ?? null, manifest }));
     return 0;
   }
   const p = ws.prepared.byName.get(name)!;
   const w = (s: string) => io.out.write(`${s}\n`);
   w(`instance   ${name}`);
-  w(`stage      ${inst.stage} (${p.stage.kind === 'module' ? p.stage.module : `cmd: ${showExpressions(inst.command!.join(' '))}`})`);
+  w(`stage      ${inst.stage} (${p.stage.kind === 'module' ? p.stage.module : `cmd: ${p.fixed.command!.join(' ')}`})`);
   w(`folder     ${relative(root, instanceDir(root, name))}/`);
   w(`state      ${a.state}${a.reasons.length ? ` (${a.reasons.join('; ')})` : ''}`);
   w(`key        ${a.key ?? '(not known until upstream runs)'}`);
@@ -56,7 +55,9 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
   const c = a.components ?? { ...p.fixed, inputs: {} };
   w(`  format   ${c.format}`);
   w(`  compute  ${c.compute || '(none declared)'}`);
-  if (c.command) w(`  command  ${showExpressions(JSON.stringify(c.command))}`);
+  if (c.command) w(`  command  ${JSON.stringify(c.command)}`);
+  if (c.runtime) w(`  runtime  node ${c.runtime.node} (major version)`);
+  if (c.compiler) w(`  compiler ${canonicalJsonPretty(c.compiler).trimEnd().split('\n').join('\n           ')}`);
   w('  code');
   for (const [f, sha] of Object.entries(c.code)) w(`    ${f}  ${sha.slice(0, 16)}`);
   if (c.files && Object.keys(c.files).length) {
@@ -94,16 +95,4 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
 function lockComparison(locked: string, key: string | null): string {
   if (key === null) return ' (compared once its upstream has run)';
   return locked === key ? '' : ' (differs)';
-}
-
-/**
- * Every string with `${...}` as the user wrote it in pipeline.yaml. A cmd stage's key, and so the
- * manifest, keeps the parser's protected form ($⦃deps.x⦄); changing what is hashed would move every cmd
- * stage's key, so only the display is converted.
- */
-function asWritten<T>(value: T): T {
-  if (typeof value === 'string') return showExpressions(value) as T;
-  if (Array.isArray(value)) return value.map(asWritten) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [showExpressions(k), asWritten(v)])) as T;
-  return value;
 }

@@ -3,9 +3,11 @@
  * (useDefineForClassFields) changed a stage's bytes under the same key and `repro --force` reused the
  * old bundle, also for a tsconfig.json in a folder above the repository; a package linked into
  * node_modules from the repository (a workspace package, a `file:` dependency, `npm link`) was keyed by
- * `name@version` only, so editing its code left the stage up to date. Class: the bundle's name holds the
- * compiler settings of every tsconfig the bundler could read (the key does not yet: docs/pipeline.md,
- * known gaps); a linked package's files are in the code closure by content.
+ * `name@version` only, so editing its code left the stage up to date. Class: the key's `compiler`
+ * component holds the effective emitting options of the tsconfig that governs the closure (and the bundle's
+ * name every tsconfig the bundler could read), while an option that only type-checks moves no key; the
+ * `runtime` component holds Node's major version; a linked package's files are in the code closure by
+ * content. cmd stages have neither component, and their `command` holds `${deps.x}` as written.
  */
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,28 +34,78 @@ function nested(): { outer: Repo; repo: Repo } {
   return { outer, repo: { ...outer, dir: join(outer.dir, 'inner'), read: (rel) => outer.read(`inner/${rel}`), write: (rel, t) => outer.write(`inner/${rel}`, t), exists: (rel) => outer.exists(`inner/${rel}`) } };
 }
 
-describe('compiler settings decide the bundle', () => {
+const tsconfigWith = (options: Record<string, unknown>) => JSON.stringify({ compilerOptions: options });
+
+async function shown(repo: Repo, instance: string): Promise<{ key: string; manifest: { components: Record<string, any> } }> {
+  const r = await cli(repo, 'show', instance, '--json');
+  expect(r.code, r.err).toBe(0);
+  return JSON.parse(r.out);
+}
+
+describe('compiler settings decide the key', () => {
   test.each([
-    ['in the repository', 'tsconfig.json'],
-    ['in a folder above the repository', '../tsconfig.json'],
-  ])('a tsconfig.json %s: a changed option is a new bundle, and repro --force runs it', async (_where, at) => {
+    ['in the repository', 'tsconfig.json', '.'],
+    ['in a folder above the repository', '../tsconfig.json', '(outside the repository)'],
+  ])('a tsconfig.json %s: an emitting option is in the key, a type-checking one is not', async (_where, at, folder) => {
     const { outer, repo } = nested();
-    const write = (define: boolean) => (at.startsWith('..') ? outer.write('tsconfig.json', tsconfig(define)) : repo.write('tsconfig.json', tsconfig(define)));
-    write(false);
+    const write = (options: Record<string, unknown>) => (at.startsWith('..') ? outer.write('tsconfig.json', tsconfigWith(options)) : repo.write('tsconfig.json', tsconfigWith(options)));
+    write({ useDefineForClassFields: false });
     expect((await cli(repo, 'repro')).code).toBe(0);
     expect(JSON.parse(repo.read('artifacts/c/foo.json'))).toEqual({ foo: 1 });
-    write(true);
-    // The key does not hold the settings yet (deferred), so --force reruns under the same key: with a fresh
-    // bundle, whose different bytes the committed lock then refuses (it is evidence) instead of recording.
-    const r = await cli(repo, 'repro', '--force');
-    expect(r.code, r.err + r.out).toBe(1);
-    expect(r.err).toContain('its outputs differ from those grokpipe.lock records for the same key');
-    expect(JSON.parse(repo.read('.grokpipe/diverged/c/foo.json'))).toEqual({ foo: null });
+    const before = await shown(repo, 'c');
+    expect(before.manifest.components.compiler.tsconfig).toEqual({ [folder]: { useDefineForClassFields: false } });
+    expect(JSON.stringify(before.manifest.components.compiler)).not.toContain(outer.dir);
+
+    // strictNullChecks cannot change what esbuild emits: same key, nothing to do.
+    write({ useDefineForClassFields: false, strictNullChecks: true, noEmit: true });
+    expect((await shown(repo, 'c')).key).toBe(before.key);
+
+    // Changed on purpose (this test used to need --force and end in the lock's nondeterminism error,
+    // while the key did not hold the settings): a plain repro now sees the new key and runs the new code.
+    write({ useDefineForClassFields: true });
+    const why = await cli(repo, 'status', '--why');
+    expect(why.out).toContain(`compiler.tsconfig[${JSON.stringify(folder)}].useDefineForClassFields  false  ->  true`);
+    const r = await cli(repo, 'repro');
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(JSON.parse(repo.read('artifacts/c/foo.json'))).toEqual({ foo: null });
+    expect((await shown(repo, 'c')).key).not.toBe(before.key);
+
+    write({ useDefineForClassFields: false });
+    expect((await cli(repo, 'repro')).code).toBe(0);
     expect(JSON.parse(repo.read('artifacts/c/foo.json'))).toEqual({ foo: 1 });
-    write(false);
-    const back = await cli(repo, 'repro', '--force');
-    expect(back.code, back.err).toBe(0);
-    expect(JSON.parse(repo.read('artifacts/c/foo.json'))).toEqual({ foo: 1 });
+    expect((await shown(repo, 'c')).key).toBe(before.key);
+  });
+
+  test('a module stage is keyed by Node\'s major version and the compiler; a cmd stage by neither, its command as written', async () => {
+    const repo = makeRepo({
+      'pipeline.yaml': `version: 1
+stages:
+  m:
+    uses: stages/m.ts
+  a:
+    cmd: ["sh", "-c", 'echo a > "$0/x"', "\${out}"]
+  b:
+    cmd: ["sh", "-c", 'cp "$0/x" "$1/y"', "\${deps.a}", "\${out}"]
+    deps: { a: a }
+`,
+      'stages/m.ts': CLASSES,
+      'package.json': '{ "type": "module" }\n',
+    });
+    const r = await cli(repo, 'repro');
+    expect(r.code, r.err + r.out).toBe(0);
+    const m = (await shown(repo, 'm')).manifest.components;
+    expect(m.runtime).toEqual({ node: Number(process.versions.node.split('.')[0]) });
+    expect(Object.keys(m.compiler).sort()).toEqual(['bundle', 'esbuild', 'tsconfig']);
+    expect(m.compiler.bundle).toMatchObject({ format: 'esm', platform: 'node' });
+    const b = (await shown(repo, 'b')).manifest.components;
+    expect(b.compiler).toBeUndefined();
+    expect(b.runtime).toBeUndefined();
+    expect(b.command).toEqual(['sh', '-c', 'cp "$0/x" "$1/y"', '\${deps.a}', '\${out}']);
+    expect(repo.read('artifacts/b/manifest.json')).not.toMatch(/[\u2983\u2984]/);
+    const text = await cli(repo, 'show', 'm');
+    expect(text.out).toContain(`runtime  node ${process.versions.node.split('.')[0]}`);
+    expect(text.out).toContain(`compiler {`);
+    expect(text.out).toContain(`"esbuild": "${m.compiler.esbuild}"`);
   });
 });
 

@@ -235,7 +235,8 @@ function pickTarget(target: unknown, conditions: string[], star: string | null):
   return null;
 }
 
-function stripJsonComments(text: string): string {
+/** JSON with comments and trailing commas (tsconfig.json) made plain JSON. */
+export function stripJsonComments(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;

@@ -1,14 +1,13 @@
 /**
  * Differences between two sets of key components, one line per changed leaf: which file of the code
  * closure, which declared data file (`files:`), which param, which upstream output, the compute
- * identity. This is what `status --why` prints.
+ * identity, which compiler option, the runtime. This is what `status --why` prints.
  */
 import { canonicalJson, type Json } from '../../core/canonical-json.ts';
 import type { KeyComponents } from './instance-key.ts';
-import { showExpressions } from '../yaml-source.ts';
 
 export interface Change {
-  component: 'format' | 'code' | 'files' | 'packages' | 'params' | 'inputs' | 'compute' | 'command' | 'outputs' | 'env';
+  component: 'format' | 'code' | 'files' | 'packages' | 'params' | 'inputs' | 'compute' | 'command' | 'outputs' | 'env' | 'compiler' | 'runtime';
   /** The changed leaf: a file path, a params path, an input, or the component itself. */
   what: string;
   /** "(absent)" when the leaf is new. */
@@ -32,12 +31,30 @@ function diffMaps(component: Change['component'], a: Record<string, string>, b: 
   return out;
 }
 
+/** `.name`, or `["name"]` when the name would not read as one segment (a tsconfig folder such as "." or "a/b"). */
+function segment(k: string): string {
+  return /^[\w$-]+$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+}
+
 function flatten(v: Json | undefined, prefix: string, out: Map<string, string>): void {
   if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) {
-    for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+    for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}${segment(k)}` : k, out);
   } else if (v !== undefined) {
     out.set(prefix, canonicalJson(v));
   }
+}
+
+/** One change per differing leaf of two JSON values, named by its dotted path under `component`. */
+function diffLeaves(component: Change['component'], a: Json | undefined, b: Json | undefined): Change[] {
+  const la = new Map<string, string>();
+  const lb = new Map<string, string>();
+  flatten(a, component, la);
+  flatten(b, component, lb);
+  const out: Change[] = [];
+  for (const k of [...new Set([...la.keys(), ...lb.keys()])].sort()) {
+    if (la.get(k) !== lb.get(k)) out.push({ component, what: k, old: la.get(k) ?? ABSENT, new: lb.get(k) ?? ABSENT });
+  }
+  return out;
 }
 
 /** `next.inputs` may be undefined when upstream outputs are not known yet (an upstream is stale). */
@@ -47,20 +64,15 @@ export function diffComponents(prev: KeyComponents, next: Omit<KeyComponents, 'i
   out.push(...diffMaps('code', prev.code ?? {}, next.code ?? {}, short));
   out.push(...diffMaps('files', prev.files ?? {}, next.files ?? {}, short));
   out.push(...diffMaps('packages', prev.packages ?? {}, next.packages ?? {}, (v) => v ?? ABSENT));
-  const pa = new Map<string, string>();
-  const pb = new Map<string, string>();
-  flatten(prev.params, 'params', pa);
-  flatten(next.params, 'params', pb);
-  for (const k of [...new Set([...pa.keys(), ...pb.keys()])].sort()) {
-    if (pa.get(k) !== pb.get(k)) out.push({ component: 'params', what: k, old: pa.get(k) ?? ABSENT, new: pb.get(k) ?? ABSENT });
-  }
+  out.push(...diffLeaves('params', prev.params, next.params));
   if (next.inputs) out.push(...diffMaps('inputs', prev.inputs ?? {}, next.inputs, short));
   const shownEnv = (m: Record<string, string | null> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, v === null ? '(unset)' : `sha256 ${v.slice(0, 12)}`]));
   out.push(...diffMaps('env', shownEnv(prev.env), shownEnv(next.env), (v) => v ?? ABSENT));
   if ((prev.compute ?? '') !== (next.compute ?? '')) out.push({ component: 'compute', what: 'compute', old: prev.compute || '(none)', new: next.compute || '(none)' });
-  // The key keeps ${deps.*}/${out} in the parser's protected form; people read them as written.
-  const ca = prev.command ? showExpressions(canonicalJson(prev.command)) : ABSENT;
-  const cb = next.command ? showExpressions(canonicalJson(next.command)) : ABSENT;
+  out.push(...diffLeaves('compiler', prev.compiler, next.compiler));
+  out.push(...diffLeaves('runtime', prev.runtime, next.runtime));
+  const ca = prev.command ? canonicalJson(prev.command) : ABSENT;
+  const cb = next.command ? canonicalJson(next.command) : ABSENT;
   if (ca !== cb) out.push({ component: 'command', what: 'cmd', old: ca, new: cb });
   const oa = prev.outputs ? canonicalJson(prev.outputs) : ABSENT;
   const ob = next.outputs ? canonicalJson(next.outputs) : ABSENT;

@@ -26,8 +26,15 @@ export interface KeyComponents {
   inputs: Record<string, string>;
   /** The compute engine's identity ("" when the stage declares none). */
   compute: string;
-  /** cmd stages: the argument list with ${deps.*} and ${out} as written. */
+  /** cmd stages: the argument list with ${deps.*} and ${out} as written in pipeline.yaml. */
   command?: string[];
+  /**
+   * Module stages: esbuild's version, its build options and the effective tsconfig options that change
+   * the emitted code, per governing tsconfig folder (module-bundle.ts, compiler-settings.ts).
+   */
+  compiler?: Json;
+  /** Module stages: the major version of the Node that runs them (runtime-component.ts). */
+  runtime?: { node: number };
   /**
    * Declared outputs (`outputs:`), when any: they decide whether a run succeeds, so two stages that
    * differ only here must not share a key. Absent when nothing is declared.

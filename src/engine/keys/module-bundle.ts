@@ -24,10 +24,9 @@
  * filename (those are each file's own, not the bundle's). A module that does not compile loads through tsx
  * too, which reports the error at its file and line as before.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeClosure } from '../hashing/code-closure.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
@@ -35,10 +34,12 @@ import { ContentNamedFolder } from '../content-named.ts';
 import { sha256OfJson } from '../sha256.ts';
 import { isTypeScriptModule } from './typescript-modules.ts';
 import { moduleBundleDir } from '../dot-grokpipe.ts';
+import { compilerSettings, effectiveCompilerOptions } from './compiler-settings.ts';
+import type { Json } from '../../core/canonical-json.ts';
 
 /** Bumped whenever the way a bundle is made changes (plugin, naming), so old bundles are not reused. */
 const BUNDLE_FORMAT = 2;
-/** esbuild's options that decide the output (the paths and the plugin are added per build). */
+/** esbuild's options that decide the output (the paths and the plugin are added per build); the key's `compiler.bundle`. */
 const BUILD_OPTIONS = {
   bundle: true,
   format: 'esm',
@@ -48,7 +49,6 @@ const BUILD_OPTIONS = {
   sourcemap: 'linked',
   sourcesContent: false,
 } as const;
-const TSCONFIGS = ['tsconfig.json', 'jsconfig.json'];
 const ESBUILD_VERSION = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
 const META = { url: '__grokpipe_import_meta_url', dirname: '__grokpipe_import_meta_dirname', filename: '__grokpipe_import_meta_filename' } as const;
 /** `import.meta` other than .url, .dirname, .filename (e.g. .resolve, or the object itself). */
@@ -69,77 +69,21 @@ export function bundleDir(root: string): string {
 }
 
 /**
+ * The key's `compiler` component of a module stage: what decides the code its closure compiles to, as data
+ * to print and diff (no absolute path): esbuild's version, the build options above, and the effective
+ * emitting options of each tsconfig that governs closure files (compiler-settings.ts).
+ */
+export function compilerComponent(root: string, closure: CodeClosure): Json {
+  return { esbuild: ESBUILD_VERSION, bundle: BUILD_OPTIONS, tsconfig: effectiveCompilerOptions(root, Object.keys(closure.files)) };
+}
+
+/**
  * The start of the bundle's file name: the module's name (to read a listing by) and the hash of what
  * decides its code. The name goes on with `.<sha256 of the bundle's bytes>.mjs`.
  */
 export function bundleName(root: string, modulePath: string, closure: CodeClosure): string {
   const digest = sha256OfJson({ format: BUNDLE_FORMAT, esbuild: ESBUILD_VERSION, options: BUILD_OPTIONS, module: modulePath, files: closure.files, tsconfig: compilerSettings(root, Object.keys(closure.files)) }).slice(0, 24);
   return `${basename(modulePath).replace(SOURCE, '')}.${digest}`;
-}
-
-/**
- * Every tsconfig.json and jsconfig.json esbuild could read for `files` (repository-relative), by absolute
- * path and content: in each file's folder and every folder above it up to the filesystem's root (a
- * tsconfig.json above the repository applies too), and the files their "extends" name. More than the
- * nearest one, so that the name never misses a file that counts; an unreadable one counts as its error.
- */
-export function compilerSettings(root: string, files: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const seenDirs = new Set<string>();
-  const add = (file: string) => {
-    if (file in out) return;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return;
-    }
-    out[file] = text;
-    for (const ext of extendsOf(text)) {
-      const base = dirname(file);
-      const candidates = ext.startsWith('.') || isAbsolute(ext) ? [resolve(base, ext), resolve(base, `${ext}.json`), join(resolve(base, ext), 'tsconfig.json')] : [];
-      if (!candidates.length) {
-        try {
-          candidates.push(createRequire(file).resolve(ext));
-        } catch {
-          try {
-            candidates.push(createRequire(file).resolve(`${ext}/tsconfig.json`));
-          } catch {
-            out[`${file} extends`] = `unresolved ${ext}`;
-          }
-        }
-      }
-      const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
-      if (found) add(found);
-    }
-  };
-  for (const f of files) {
-    let dir = dirname(join(root, f));
-    for (;;) {
-      if (seenDirs.has(dir)) break;
-      seenDirs.add(dir);
-      for (const name of TSCONFIGS) {
-        const file = join(dir, name);
-        if (existsSync(file)) add(file);
-      }
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** The "extends" of a tsconfig (a string or a list), read leniently: tsconfig files allow comments and trailing commas. */
-function extendsOf(text: string): string[] {
-  const m = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(text);
-  if (!m) return [];
-  try {
-    const v = JSON.parse(m[1]!.replace(/,\s*\]$/, ']')) as unknown;
-    return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-  } catch {
-    return [];
-  }
 }
 
 /**

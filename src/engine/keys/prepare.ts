@@ -1,7 +1,7 @@
 /**
  * Preparation: for each selected instance, everything of its key that does not depend on upstream
  * outputs: code closure, packages, params validated by the stage's own schema (defaults applied),
- * compute identity, command template. Raises every remaining bad-input error before anything runs.
+ * compute identity, command template, compiler and runtime. Raises every remaining bad-input error before anything runs.
  */
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
@@ -9,7 +9,8 @@ import { cloneJson, type Json } from '../../core/canonical-json.ts';
 import { ClosureResolver, type CodeClosure } from '../hashing/code-closure.ts';
 import { describeValue, GrokpipeError } from '../errors.ts';
 import type { FileHashCache } from '../hashing/file-hash-cache.ts';
-import { bundleDir, runnableModule } from './module-bundle.ts';
+import { bundleDir, compilerComponent, runnableModule } from './module-bundle.ts';
+import { runtimeComponent } from './runtime-component.ts';
 import { KEY_FORMAT, type KeyComponents } from './instance-key.ts';
 import { exactParams } from './params-value.ts';
 import { paramsValidator, pointerToPath } from '../pipeline/pipeline-schema.ts';
@@ -18,7 +19,7 @@ import type { Instance, Plan, StagePlan } from '../pipeline/plan.ts';
 import type { StageDefinition } from '../stage.ts';
 import { checkShardPhases, importStageModule } from './stage-modules.ts';
 import { phaseParams, shardKeyComponent } from '../pipeline/shards.ts';
-import type { FieldPath } from '../yaml-source.ts';
+import { showExpressions, type FieldPath } from '../yaml-source.ts';
 import { declaredEnv } from '../pipeline/stage-env.ts';
 
 export interface PreparedInstance {
@@ -41,8 +42,8 @@ export interface Prepared {
 export async function prepare(plan: Plan, instances: Instance[], cache: FileHashCache): Promise<Prepared> {
   const resolver = new ClosureResolver(plan.root, cache);
   const closures = new Map<string, CodeClosure>();
-  /** Per module stage: its definition, its params validator, and the file its process imports (the module or its bundle). */
-  const modules = new Map<string, { def: StageDefinition; validate: ValidateFunction; code: string }>();
+  /** Per module stage: its definition, its params validator, the file its process imports (the module or its bundle) and its compiler component. */
+  const modules = new Map<string, { def: StageDefinition; validate: ValidateFunction; code: string; compiler: Json }>();
   const byName = new Map<string, PreparedInstance>();
   const validatorStores = cache.folder ? [{ dir: join(cache.folder.dir, 'validators'), writable: cache.folder.writable }] : [];
   const bundles = cache.folder ? { dir: bundleDir(plan.root), writable: cache.folder.writable } : null;
@@ -68,7 +69,7 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
         } catch (e) {
           throw new GrokpipeError({ title: `the params schema of \`${stage.module}\` is not a valid JSON schema`, file: stage.module!, expected: 'a draft-07 JSON schema', found: (e as Error).message });
         }
-        loaded = { def, validate, code };
+        loaded = { def, validate, code, compiler: compilerComponent(plan.root, closure) };
         modules.set(stage.name, loaded);
       }
       const { def, validate } = loaded;
@@ -98,12 +99,18 @@ export async function prepare(plan: Plan, instances: Instance[], cache: FileHash
     params = phaseParams(params, inst.shard);
     const fixed: Omit<KeyComponents, 'inputs'> = { format: KEY_FORMAT, code: closure.files, packages: closure.packages, params, compute };
     if (inst.files.length) fixed.files = hashInstanceFiles(plan.project, inst, cache);
-    if (inst.command) fixed.command = inst.command;
+    const loaded = modules.get(stage.name);
+    if (loaded) {
+      fixed.compiler = loaded.compiler;
+      fixed.runtime = runtimeComponent();
+    }
+    // As written (`${deps.x}`), not the yaml parser's protected form: the key is data people read.
+    if (inst.command) fixed.command = inst.command.map(showExpressions);
     const declared = declaredOutputs(inst, stage);
     if (declared.length) fixed.outputs = [...declared].sort();
     if (inst.shard) fixed.shard = shardKeyComponent(inst.shard);
     if (stage.env.length) fixed.env = declaredEnv(stage.env);
-    const code = modules.get(stage.name)?.code;
+    const code = loaded?.code;
     byName.set(inst.name, { instance: inst, stage, params, fixed, ...(code ? { code } : {}) });
   }
   return { plan, byName, closures };

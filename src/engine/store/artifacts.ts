@@ -32,8 +32,8 @@ export interface Manifest {
   producedBy: string;
   how: 'ran' | 'restored';
   /**
-   * The Node.js version, platform and architecture of the engine that ran the stage (recorded, not keyed:
-   * see docs/pipeline.md, "What is in the key"); absent for a folder restored from the store.
+   * The Node.js version, platform and architecture of the engine that ran the stage (recorded; only Node's
+   * major version is keyed: docs/pipeline.md, "The runtime"); absent for a folder restored from the store.
    */
   runtime?: Runtime;
 }

@@ -1,0 +1,163 @@
+/**
+ * The tsconfig.json and jsconfig.json files esbuild reads for a closure's files, read once here for both
+ * uses: the bundle's name holds every such file by content (module-bundle.ts: more than counts, so that a
+ * bundle is never stale), and the key's `compiler` component holds the effective options that change the
+ * emitted code (less than the files: an edit that cannot change what runs must not move a key).
+ *
+ * As esbuild does, the config of a file is the nearest tsconfig.json (else jsconfig.json) in its folder or
+ * any folder above, outside the repository too, with its `extends` chain merged: a later base overrides an
+ * earlier one, the file itself overrides its bases.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Json } from '../../core/canonical-json.ts';
+import { stripJsonComments } from '../hashing/module-resolution.ts';
+
+const TSCONFIGS = ['tsconfig.json', 'jsconfig.json'];
+/**
+ * The compilerOptions esbuild honours (esbuild's "tsconfig" documentation), each of which can change the
+ * code it emits or the files it resolves; `target` because it decides useDefineForClassFields' default,
+ * `strict` because it implies alwaysStrict. Type-checking and output options (strictNullChecks, noEmit,
+ * outDir...) change nothing esbuild emits and stay out of the key.
+ */
+const EMIT_OPTIONS = [
+  'alwaysStrict',
+  'baseUrl',
+  'experimentalDecorators',
+  'importsNotUsedAsValues',
+  'jsx',
+  'jsxFactory',
+  'jsxFragmentFactory',
+  'jsxImportSource',
+  'paths',
+  'preserveValueImports',
+  'strict',
+  'target',
+  'useDefineForClassFields',
+  'verbatimModuleSyntax',
+] as const;
+/** Stands for the options of a config that cannot be read or parsed (esbuild refuses it; tsx then runs the module). */
+const UNREADABLE = '(unreadable)';
+/** The name of a config above the repository's root: one at most governs, the nearest above the root. */
+export const OUTSIDE_REPOSITORY = '(outside the repository)';
+
+/**
+ * Every tsconfig.json and jsconfig.json esbuild could read for `files` (repository-relative), by absolute
+ * path and content: in each file's folder and every folder above it up to the filesystem's root (a
+ * tsconfig.json above the repository applies too), and the files their "extends" name. More than the
+ * nearest one, so that the bundle's name never misses a file that counts; an unreadable one counts as its
+ * error. Absolute paths are fine here: the bundle's name is a cache's, never a key's.
+ */
+export function compilerSettings(root: string, files: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (file: string) => {
+    if (file in out) return;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
+    out[file] = text;
+    for (const ext of extendsOf(text)) {
+      const found = resolveExtends(file, ext);
+      if (found) add(found);
+      else out[`${file} extends`] = `unresolved ${ext}`;
+    }
+  };
+  const seenDirs = new Set<string>();
+  for (const f of files) {
+    for (let dir = dirname(join(root, f)); !seenDirs.has(dir); dir = dirname(dir)) {
+      seenDirs.add(dir);
+      for (const name of TSCONFIGS) if (existsSync(join(dir, name))) add(join(dir, name));
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return sorted(out);
+}
+
+/**
+ * The key's view of the same files: for each config that governs some of `files`, named by its folder
+ * (repository-relative, "." for the root, OUTSIDE_REPOSITORY above it; never an absolute path), the merged
+ * options of EMIT_OPTIONS it sets. A config that sets none of them is left out, so that adding one that
+ * only type-checks moves no key. `baseUrl` is given repository-relative, as resolved from the config that
+ * sets it.
+ */
+export function effectiveCompilerOptions(root: string, files: readonly string[]): Record<string, Record<string, Json>> {
+  const out: Record<string, Record<string, Json>> = {};
+  for (const config of new Set(files.map((f) => nearestConfig(join(root, f))).filter((c): c is string => c !== null))) {
+    const merged = mergedOptions(root, config, new Set());
+    const options = Object.fromEntries([...EMIT_OPTIONS, UNREADABLE].filter((o) => o in merged).map((o) => [o, merged[o]!]));
+    if (Object.keys(options).length) out[folderName(root, dirname(config))] = options;
+  }
+  return sorted(out);
+}
+
+function nearestConfig(file: string): string | null {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    for (const name of TSCONFIGS) if (existsSync(join(dir, name)) && statSync(join(dir, name)).isFile()) return join(dir, name);
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** compilerOptions of `file` over those of its bases; a config that cannot be read or parsed says so. */
+function mergedOptions(root: string, file: string, seen: Set<string>): Record<string, Json> {
+  if (seen.has(file)) return {};
+  seen.add(file);
+  let json: { extends?: unknown; compilerOptions?: Record<string, Json> };
+  try {
+    json = JSON.parse(stripJsonComments(readFileSync(file, 'utf8'))) as typeof json;
+  } catch (e) {
+    return { [UNREADABLE]: `${folderName(root, dirname(file))}: ${(e as Error).name}` };
+  }
+  let out: Record<string, Json> = {};
+  const bases = typeof json.extends === 'string' ? [json.extends] : Array.isArray(json.extends) ? json.extends.filter((x): x is string => typeof x === 'string') : [];
+  for (const ext of bases) {
+    const found = resolveExtends(file, ext);
+    if (found) out = { ...out, ...mergedOptions(root, found, seen) };
+  }
+  const own = { ...(json.compilerOptions ?? {}) };
+  if (typeof own.baseUrl === 'string') own.baseUrl = folderName(root, resolve(dirname(file), own.baseUrl));
+  return { ...out, ...own };
+}
+
+function folderName(root: string, dir: string): string {
+  const rel = relative(root, dir);
+  if (rel.startsWith('..') || isAbsolute(rel)) return OUTSIDE_REPOSITORY;
+  return rel === '' ? '.' : rel.split(sep).join('/');
+}
+
+/** The file an `extends` entry of `file` names, as TypeScript finds it (a path, or a package's config). */
+function resolveExtends(file: string, ext: string): string | null {
+  const base = dirname(file);
+  const candidates = ext.startsWith('.') || isAbsolute(ext) ? [resolve(base, ext), resolve(base, `${ext}.json`), join(resolve(base, ext), 'tsconfig.json')] : [];
+  if (!candidates.length) {
+    try {
+      candidates.push(createRequire(file).resolve(ext));
+    } catch {
+      try {
+        candidates.push(createRequire(file).resolve(`${ext}/tsconfig.json`));
+      } catch {
+        return null;
+      }
+    }
+  }
+  return candidates.find((c) => existsSync(c) && statSync(c).isFile()) ?? null;
+}
+
+/** The "extends" of a tsconfig (a string or a list), read leniently: tsconfig files allow comments and trailing commas. */
+function extendsOf(text: string): string[] {
+  const m = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(text);
+  if (!m) return [];
+  try {
+    const v = JSON.parse(m[1]!.replace(/,\s*\]$/, ']')) as unknown;
+    return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+  } catch {
+    return [];
+  }
+}
+
+function sorted<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
