@@ -72,6 +72,34 @@ describe('the report’s per-cell comparisons', () => {
     expect(table('paper-mse-sweep-p97').rows).toHaveLength(TABLES.mse_sweep.rows.filter((r) => r.p === 97).length);
   });
 
+  it('puts beside each clamped CE cell the T_grok ratio the two w_c alone predict, exp(α·ρ·Δw_c)', () => {
+    const ce = table('paper-ce-sweep-p97');
+    const last = ce.columns.length - 1;
+    expect(ce.columns[last].header).toBe('T_grok ratio the w_c alone predicts');
+    const ours = input.free.find((f) => f.data.cell.model === 'mlp' && f.data.cell.loss === 'ce' && f.data.cell.p === 97)!.data.wc as number;
+    const paper = metric(publishedRow(TABLES, 'ce_sweep', { p: 97, cell: 'free' }), 'wc') as number;
+    const alpha = metric(publishedRow(TABLES, 'dose_fits', { p: 97 }), 'alpha') as number;
+    expect(value(row(ce, 'baseline (ρ = 1.00, τ = 1.00)')[last])).toBeCloseTo(Math.exp(alpha * (ours - paper)), 12);
+    expect(value(row(ce, 'ρ = 1.15, τ = 1.30')[last])).toBeCloseTo(Math.exp(alpha * 1.15 * (ours - paper)), 12);
+    expect(row(ce, 'free control')[last]).toBeNull();
+    // MSE: the dose law is a cross-entropy law, so no such column
+    expect(table('paper-mse-sweep-p97').columns.map((c) => c.header)).not.toContain('T_grok ratio the w_c alone predicts');
+  });
+
+  it('shows w_c’s spread: the lowest and highest norm at grokking over the seeds that grokked', () => {
+    const free = table('free-controls');
+    const headers = free.columns.map((c) => c.header);
+    const lo = headers.indexOf('lowest ‖W‖ at T_grok');
+    const hi = headers.indexOf('highest ‖W‖ at T_grok');
+    expect(lo).toBeGreaterThan(0);
+    const control = input.free.find((f) => f.data.cell.model === 'mlp' && f.data.cell.loss === 'ce' && f.data.cell.p === 97)!.data;
+    const norms = control.perSeed.filter((s) => s.tGrok !== null).map((s) => s.normAtGrok as number);
+    const r = free.rows.find((x) => x[0] === 'MLP' && x[1] === 'CE' && value(x[2]) === 97)!;
+    expect(value(r[lo])).toBe(Math.min(...norms));
+    expect(value(r[hi])).toBe(Math.max(...norms));
+    expect(Math.min(...norms)).toBeLessThan(Math.max(...norms));
+  });
+
   it('shows the dose fits, the fork arms, the transformer’s two papers and layer allocation cell by cell', () => {
     expect(table('paper-dose-fits').rows.map((r) => r[0])).toEqual(['p = 43', 'p = 59', 'p = 67', 'p = 97', 'p = 113']);
     const forks = table('paper-forks-p59');

@@ -20,6 +20,7 @@ export function freeControlsSection(free: ReadonlyArray<StudyArtifact<FreeContro
       stepsCell(data.medianTGrok, c.budget),
       stepsCell(data.medianDelay, c.budget),
       numberCell(data.wc, fixed(2), 'none (most seeds did not grok)'),
+      ...normSpread(data),
     ];
   });
   const seedSets = [...new Set(sorted.map((a) => describeSeeds(a.data.perSeed.map((s) => s.seed))))];
@@ -30,7 +31,9 @@ export function freeControlsSection(free: ReadonlyArray<StudyArtifact<FreeContro
       'Unclamped training (τ = 1) per model, loss and modulus. The critical norm w_c is the median, over the seeds that ' +
         'grokked, of the weight norm ‖W‖ at each seed’s grokking step (Frobenius over the weight matrices: ' +
         '(‖E‖² + ‖W1‖² + ‖W2‖²)^½ for the MLP, every tensor for the transformer); every clamped cell of the same model, loss ' +
-        'and modulus holds ρ·w_c. Each pipeline run measures its own w_c: nothing is typed in.',
+        'and modulus holds ρ·w_c. Each pipeline run measures its own w_c: nothing is typed in. The lowest and highest ' +
+        'norm at grokking over the seeds show w_c’s spread: clamped cells are exponentially sensitive to it (the delay law), ' +
+        'which is why the free controls run more seeds than the cells they calibrate.',
     ],
     tables: [
       {
@@ -48,9 +51,18 @@ export function freeControlsSection(free: ReadonlyArray<StudyArtifact<FreeContro
           { header: 'T_grok' },
           { header: 'delay' },
           { header: 'w_c' },
+          { header: 'lowest ‖W‖ at T_grok' },
+          { header: 'highest ‖W‖ at T_grok' },
         ],
         rows,
       },
     ],
   };
+}
+
+/** The lowest and highest ||W|| at grokking over the seeds that grokked: how far w_c could move by seed. */
+function normSpread(data: FreeControlResult): Cell[] {
+  const norms = data.perSeed.flatMap((s) => (s.tGrok !== null && s.normAtGrok !== null ? [s.normAtGrok] : []));
+  if (norms.length === 0) return [numberCell(null, fixed(2)), numberCell(null, fixed(2))];
+  return [numberCell(Math.min(...norms), fixed(2)), numberCell(Math.max(...norms), fixed(2))];
 }

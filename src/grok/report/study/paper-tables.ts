@@ -7,9 +7,9 @@ import type { DoseResponseResult } from '../../analysis/dose-response.ts';
 import type { FreeControlResult } from '../../analysis/free-control.ts';
 import type { SameStateForksResult } from '../../analysis/same-state-forks.ts';
 import { FORK_ARMS } from '../../analysis/same-state-forks.ts';
-import type { Section, Table } from '../model.ts';
+import type { Cell, Section, Table } from '../model.ts';
 import { besideTable, type BesideRow } from './beside.ts';
-import { byKey, fixed, INTEGER, LOGIT_SCALE, lossLabel, notGrokked, R_SQUARED, rhoLabel, tauLabel } from './cells.ts';
+import { byKey, fixed, INTEGER, LOGIT_SCALE, lossLabel, notGrokked, numberCell, R_SQUARED, rhoLabel, tauLabel, times } from './cells.ts';
 import type { StudyArtifact } from './input.ts';
 import { metric, type PublishedTables, publishedRow, rowsAt, sourceOf } from './published-tables.ts';
 import type { MediationArm } from './temperature.ts';
@@ -21,11 +21,26 @@ const SWEEP_METRICS = [
   { header: 'w_c', format: fixed(2) },
 ];
 
+/**
+ * The ratio ours / paper of a clamped CE cell's T_grok that the difference of the two w_c predicts alone:
+ * the cell holds rho * w_c, and the dose law ln T = c + alpha * norm (the paper's alpha at this modulus)
+ * turns a norm higher by rho * (w_c ours - w_c paper) into T_grok higher by exp(alpha * that). Null when a
+ * value is missing, and for MSE cells (the dose law is a cross-entropy law).
+ */
+function ratioWcPredicts(loss: 'ce' | 'mse', rho: number, wcOurs: number | null, wcPaper: number | null, alpha: number | null): number | null {
+  if (loss !== 'ce' || wcOurs === null || wcPaper === null || alpha === null) return null;
+  return Math.exp(alpha * rho * (wcOurs - wcPaper));
+}
+
 function sweepTable(arm: MediationArm, free: FreeControlResult | null, tables: PublishedTables): Table | null {
   const r = arm.result;
   const name = r.loss === 'ce' ? 'ce_sweep' : 'mse_sweep';
   const published = rowsAt(tables, name, r.p);
   if (published.length === 0) return null;
+  const wcPaper = metric(published.find((row) => row.cell === 'free') ?? null, 'wc');
+  const alpha = metric(publishedRow(tables, 'dose_fits', { p: r.p }), 'alpha');
+  const predicted = (rho: number): Cell[] =>
+    r.loss === 'ce' ? [numberCell(ratioWcPredicts(r.loss, rho, free?.wc ?? null, wcPaper, alpha), times(2), 'no w_c or α')] : [];
   const rows: BesideRow[] = published.map((row) => {
     if (row.cell === 'free') {
       const c = free?.cell ?? null;
@@ -37,27 +52,38 @@ function sweepTable(arm: MediationArm, free: FreeControlResult | null, tables: P
           { published: metric(row, 'L'), ours: c?.logitScaleAtGrok ?? null },
           { published: metric(row, 'wc'), ours: free?.wc ?? null },
         ],
+        extra: r.loss === 'ce' ? [null] : [],
       };
     }
     const tau = metric(row, 'tau') ?? 1;
     const isBaseline = row.cell === 'baseline';
+    const rho = isBaseline ? 1 : (metric(row, 'rho') ?? 1.15);
     const summary = isBaseline ? r.baseline : (r.sweep.find((s) => Math.abs(s.tau - tau) < 1e-9)?.summary ?? null);
     const missing = summary ? notGrokked(summary.budget) : 'not run';
     return {
-      label: isBaseline ? `baseline (${rhoLabel(1)}, ${tauLabel(1)})` : `${rhoLabel(metric(row, 'rho') ?? 1.15)}, ${tauLabel(tau)}`,
+      label: isBaseline ? `baseline (${rhoLabel(1)}, ${tauLabel(1)})` : `${rhoLabel(rho)}, ${tauLabel(tau)}`,
       values: [
         { published: metric(row, 'tGrok'), ours: summary?.medianTGrok ?? null, oursMissing: missing },
         { published: metric(row, 'tMem'), ours: summary?.medianTMem ?? null, oursMissing: missing },
         { published: metric(row, 'L'), ours: summary?.logitScaleAtGrok ?? null },
         { published: null, ours: null },
       ],
+      extra: predicted(rho),
     };
   });
+  const ce = r.loss === 'ce';
   return besideTable({
     id: `paper-${name.replace('_', '-')}-p${r.p}`,
-    caption: `${lossLabel(r.loss)} temperature sweep, p = ${r.p}: the paper’s medians (${sourceOf(tables, name)}) beside ours (medians over ${r.seeds.length} seeds).`,
+    caption:
+      `${lossLabel(r.loss)} temperature sweep, p = ${r.p}: the paper’s medians (${sourceOf(tables, name)}) beside ours (medians over ${r.seeds.length} seeds).` +
+      (ce
+        ? ' The last column is the T_grok ratio ours / paper that the two w_c alone predict: a clamped cell holds ρ·w_c, and the ' +
+          'dose law (the paper’s α at this modulus, per unit of norm) turns the difference of the w_c into exp(α·ρ·Δw_c). A cell ' +
+          'whose T_grok ratio is near this one differs from the paper by its calibration, not by its dynamics.'
+        : ''),
     metrics: SWEEP_METRICS,
     rows,
+    ...(ce ? { extra: ['T_grok ratio the w_c alone predicts'] } : {}),
   });
 }
 
