@@ -6,15 +6,14 @@
  * stopNotBefore), or at its budget or stopAt step. The flags are sticky, so that step is the latest of the
  * steps where each seed, trained alone under the same rule, stops: cellStopStep. A seed that stopped
  * earlier is continued from its saved state to that step (continueSeed), and the cell's result is
- * assembled from the seeds' pieces (assembleCell) with runCell's own formulas, in seed order.
+ * assembled from the seeds' pieces (assembleCell) with runCell's own summary (cellResult), in seed order.
  *
  * Splicing the series: runCell measures at its first and last step and every logEvery steps, and
  * evaluates on the evalEvery grid, the first step included. A seed alone logs its own stopping step even
  * off the logEvery grid, which the lockstep cell (stopping later) does not; its continuation evaluates
  * and logs its start again. Both are dropped.
  */
-import { medianOfTimes } from '../stats/median.ts';
-import { type CellConfig, type CellResult, type CellRun, type RunCellOptions, resolveCellConfig, runCell } from './cell.ts';
+import { type CellConfig, type CellResult, type CellRun, type RunCellOptions, cellResult, resolveCellConfig, runCell } from './cell.ts';
 import type { SeedEval, SeedLog } from './seed-run.ts';
 import type { TrainState } from './state.ts';
 
@@ -108,33 +107,15 @@ export function assembleCell(pieces: readonly CellResult[]): CellResult {
     seeds: pieces.map((p) => p.config.seeds[0]),
     clamp: clamps[0] ? { ...clamps[0], targets: clamps.map((c) => c!.targets[0]) } : null,
   };
-  const seeds = pieces.map((p) => p.seeds[0]);
-  const medianTGrok = medianOfTimes(seeds.map((s) => s.tGrok));
-  const medianTMem = medianOfTimes(seeds.map((s) => s.tMem));
-  const logs = pieces.map((p) => p.log[0]);
-  return {
+  return cellResult({
     config: resolveCellConfig(config),
     engine: head.engine,
     startStep: head.startStep,
     finalStep: head.finalStep,
-    seeds,
-    medianTGrok,
-    medianTMem,
-    grokkedCount: seeds.filter((s) => s.tGrok !== null).length,
-    memorizedCount: seeds.filter((s) => s.tMem !== null).length,
-    logitScaleAtGrok: medianTGrok === null ? null : meanLogAt(logs, head.logSteps, medianTGrok),
+    seeds: pieces.map((p) => p.seeds[0]),
     logSteps: head.logSteps,
-    log: logs,
+    log: pieces.map((p) => p.log[0]),
     evalSteps: head.evalSteps,
     eval: pieces.map((p) => p.eval[0]),
-  };
-}
-
-/** runCell's meanLogAt over the pieces' logs (same order of additions, so the same bits). */
-function meanLogAt(logs: readonly SeedLog[], logSteps: readonly number[], step: number): number {
-  let best = 0;
-  for (let i = 1; i < logSteps.length; i++) if (Math.abs(logSteps[i] - step) < Math.abs(logSteps[best] - step)) best = i;
-  let sum = 0;
-  for (const l of logs) sum += l.L[best];
-  return sum / logs.length;
+  });
 }

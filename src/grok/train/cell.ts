@@ -259,24 +259,17 @@ export async function runCell(config: CellConfig, options: RunCellOptions = {}):
     finalNorm: r.norm(),
     finalStep: t,
   }));
-  const medianTGrok = medianOfTimes(seeds.map((s) => s.tGrok));
-  const medianTMem = medianOfTimes(seeds.map((s) => s.tMem));
-  const result: CellResult = {
+  const result = cellResult({
     config: cfg,
     engine: { name: options.kernelFactory ? 'custom' : cfg.engine, identity: runs[0].kernel.identity },
     startStep,
     finalStep: t,
     seeds,
-    medianTGrok,
-    medianTMem,
-    grokkedCount: seeds.filter((s) => s.tGrok !== null).length,
-    memorizedCount: seeds.filter((s) => s.tMem !== null).length,
-    logitScaleAtGrok: medianTGrok === null ? null : meanLogAt(runs, logSteps, medianTGrok),
     logSteps,
     log: runs.map((r) => r.log),
     evalSteps,
     eval: runs.map((r) => r.evals),
-  };
+  });
   const state: TrainState = {
     format: STATE_FORMAT,
     model,
@@ -300,13 +293,43 @@ function progressDetail(runs: readonly SeedRun[]): string {
   return `test acc ${accuracies.join(' ')}, grokked ${grokked}/${runs.length}`;
 }
 
+/** What a cell's training records, seed by seed; cellResult adds the summary over the seeds. */
+export type CellRecord = Omit<CellResult, 'medianTGrok' | 'medianTMem' | 'grokkedCount' | 'memorizedCount' | 'logitScaleAtGrok'>;
+
+/**
+ * Summarises a cell's seeds into its result: the one place its medians, counts and L at T_grok are
+ * computed, for the lockstep cell (runCell) and for a cell assembled from its seeds (assembleCell) alike,
+ * so that both give the same bytes.
+ */
+export function cellResult(record: CellRecord): CellResult {
+  const { seeds, logSteps, log } = record;
+  const medianTGrok = medianOfTimes(seeds.map((s) => s.tGrok));
+  const medianTMem = medianOfTimes(seeds.map((s) => s.tMem));
+  return {
+    config: record.config,
+    engine: record.engine,
+    startStep: record.startStep,
+    finalStep: record.finalStep,
+    seeds,
+    medianTGrok,
+    medianTMem,
+    grokkedCount: seeds.filter((s) => s.tGrok !== null).length,
+    memorizedCount: seeds.filter((s) => s.tMem !== null).length,
+    logitScaleAtGrok: medianTGrok === null ? null : meanLogAt(log, logSteps, medianTGrok),
+    logSteps,
+    log,
+    evalSteps: record.evalSteps,
+    eval: record.eval,
+  };
+}
+
 /** Mean over seeds of L at the logged step nearest `step` (an exact tie takes the earlier step). */
-function meanLogAt(runs: readonly SeedRun[], logSteps: readonly number[], step: number): number {
+function meanLogAt(logs: readonly SeedLog[], logSteps: readonly number[], step: number): number {
   let best = 0;
   for (let i = 1; i < logSteps.length; i++) if (Math.abs(logSteps[i] - step) < Math.abs(logSteps[best] - step)) best = i;
   let sum = 0;
-  for (const r of runs) sum += r.log.L[best];
-  return sum / runs.length;
+  for (const l of logs) sum += l.L[best];
+  return sum / logs.length;
 }
 
 function checkStateMatches(state: TrainState, cfg: ResolvedCellConfig): void {
