@@ -53,4 +53,15 @@ describe('a cell trained seed by seed', () => {
     const split = await bySeeds(config, start.state);
     expect(canonicalJson(split.result)).toBe(canonicalJson(lockstep.result));
   }, 120_000);
+
+  it('reports a continuation\'s progress against the steps it runs, not the steps to the budget', async () => {
+    const tiny: CellConfig = { model: 'mlp', p: 11, trainFraction: 0.4, seeds: [0], loss: 'ce', tau: 1, precision: 'f32', engine: 'ts', budget: 1000, evalEvery: 25, logEvery: 50, stopWhenAllGrokked: false };
+    // the seed alone stopped at step 40 (off the evaluation grid), the cell stops at 110 (also off it)
+    const alone = viaFiles(await runCell({ ...tiny, stopAt: 40 }));
+    const reports: [number, number][] = [];
+    const run = await continueSeed(tiny, alone, 110, { progress: (done, total) => reports.push([done, total]) });
+    expect(run.result.finalStep).toBe(110);
+    // after each evaluation (50, 75, 100) and at the stopping step: the bar ends at 70 of 70
+    expect(reports).toEqual([[10, 70], [35, 70], [60, 70], [70, 70]]);
+  });
 });

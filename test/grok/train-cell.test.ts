@@ -113,6 +113,17 @@ describe('runCell', () => {
     expect(result.log[0].norm[k] ** 2).toBeCloseTo(n.E[k] ** 2 + n.W1[k] ** 2 + n.W2[k] ** 2, 8);
   });
 
+  it('reports progress against the step it stops at: a stopAt step, held back to stopNotBefore, never past the budget', async () => {
+    const totals = async (config: CellConfig) => {
+      const reports: [number, number][] = [];
+      const { result } = await runCell(config, { progress: (done, total) => reports.push([done, total]) });
+      return { final: result.finalStep, last: reports.at(-1), totals: new Set(reports.map((r) => r[1])) };
+    };
+    expect(await totals({ ...base, stopAt: 60 })).toEqual({ final: 60, last: [60, 60], totals: new Set([60]) });
+    expect(await totals({ ...base, stopAt: 30, stopNotBefore: 60 })).toEqual({ final: 60, last: [60, 60], totals: new Set([60]) });
+    expect(await totals({ ...base, stopAt: 500 })).toEqual({ final: 120, last: [120, 120], totals: new Set([120]) });
+  });
+
   it('resumes bit-identically: N steps, save, M more equals N + M straight (with a clamp crossing the cut)', async () => {
     const config: CellConfig = { ...base, budget: 110, clamp: { tInt: 40, targets: [30, 33] } };
     const straight = await runCell(config);

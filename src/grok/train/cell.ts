@@ -106,7 +106,8 @@ export interface CellResult {
 }
 
 export interface RunCellOptions {
-  /** Called after every evaluation: steps done since the start, steps to the budget, phase, and each
+  /** Called after every evaluation: steps done since the start, steps to the budget or to a numeric stopAt
+   * (whichever comes first, never before stopNotBefore), phase, and each
    * seed's latest test accuracy with how many seeds have grokked (worth watching on a long cell). */
   progress?(done: number, total: number, phase: string, detail: string): void;
   /** Start from this state instead of the seeds' initialisation. */
@@ -232,7 +233,9 @@ export async function runCell(config: CellConfig, options: RunCellOptions = {}):
   if (t % cfg.evalEvery === 0) evaluate(t);
   let done = t >= cfg.budget || (t >= stopAtStep && t >= cfg.stopNotBefore) || (t >= cfg.stopNotBefore && conditionMet());
   measure(t);
-  const total = cfg.budget - startStep;
+  // The steps this run trains at most: to the budget, or to a fixed stopping step when that comes first
+  // (a continuation runs to the barrier's step), so the bar ends where the run does.
+  const total = Math.max(0, Math.min(cfg.budget, Math.max(stopAtStep, cfg.stopNotBefore)) - startStep);
   while (!done) {
     t += 1;
     const clampOn = cfg.clamp !== null && t >= cfg.clamp.tInt;
