@@ -127,7 +127,8 @@ async function auditCommand(root: string, values: { remote?: string; sample?: st
   w(`claims for profile ${r.profile}\n${renderClaimsTable(r.claims).replace(/\n$/, '')}`);
   const identical = r.checks.filter((c) => c.status === 'PASS').length;
   const count = (s: string) => r.claims.filter((c) => c.status === s).length;
-  const others = r.claims.length - count('PASS') - count('SKIP');
-  w(`audit: restored ${r.restored}/${r.locked}, rebuilt ${identical}/${r.chosen.length} identical to the lock, claims ${count('PASS')} passed${others ? `, ${others} did not` : ''} (${count('SKIP')} of other profiles): ${r.ok ? 'PASS' : 'FAIL'} in ${formatDuration(performance.now() - t0)}`);
+  const others = r.claims.length - count('PASS') - count('SKIP') - count('DIVERGES');
+  const diverging = count('DIVERGES') ? `, ${count('DIVERGES')} diverge as explained` : '';
+  w(`audit: restored ${r.restored}/${r.locked}, rebuilt ${identical}/${r.chosen.length} identical to the lock, claims ${count('PASS')} passed${diverging}${others ? `, ${others} did not` : ''} (${count('SKIP')} of other profiles): ${r.ok ? 'PASS' : 'FAIL'} in ${formatDuration(performance.now() - t0)}`);
   return r.ok ? 0 : 1;
 }

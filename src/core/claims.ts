@@ -23,7 +23,20 @@ export interface Claim {
   /** The profiles the claim is checked under; absent: every profile. */
   profiles?: string[];
   why?: string;
+  /**
+   * `diverges`: a known, explained divergence. verify shows it as DIVERGES (explained) with `reason`,
+   * counts it as neither passed nor failed, and fails once it passes (the explanation must be revisited).
+   */
+  expect?: 'diverges';
+  /** Why the claim diverges (required with `expect: diverges`): a sentence shown to the user. */
+  reason?: string;
 }
+
+/**
+ * How a claim came out against a value read from its artifact: `diverges` is an expected divergence that
+ * still diverges; `converged` one that passes now, which is a failure (the explanation is out of date).
+ */
+export type Verdict = 'pass' | 'fail' | 'diverges' | 'converged';
 
 /** Where a claims document is wrong: the field's path (e.g. ['claims', 2, 'check', 'type']) and what. */
 export interface ClaimProblem {
@@ -33,9 +46,11 @@ export interface ClaimProblem {
   found: string;
   /** The path names a key (an unknown field), not a value. */
   atKey?: boolean;
+  /** What to do, where the fix is not evident from `expected`. */
+  hint?: string;
 }
 
-const CLAIM_FIELDS = ['id', 'title', 'published', 'reproduced', 'check', 'profiles', 'why'];
+const CLAIM_FIELDS = ['id', 'title', 'published', 'reproduced', 'check', 'profiles', 'why', 'expect', 'reason'];
 const REPRODUCED_FIELDS = ['instance', 'file', 'path'];
 const CHECK_FIELDS = ['type', 'tolerance', 'relative'];
 
@@ -79,6 +94,8 @@ function claimProblem(c: unknown, at: Array<string | number>, seen: Set<string>)
   seen.add(id);
   if (c.title !== undefined && typeof c.title !== 'string') return wrong(['title'], 'a string', c.title);
   if (c.why !== undefined && typeof c.why !== 'string') return wrong(['why'], 'a string', c.why);
+  const expectation = expectProblem(c, at, id);
+  if (expectation) return expectation;
   if (c.profiles !== undefined && !(Array.isArray(c.profiles) && c.profiles.every((p) => typeof p === 'string'))) return wrong(['profiles'], 'a list of profile names', c.profiles);
   const r = c.reproduced;
   if (!isMapping(r)) return wrong(['reproduced'], '{ instance: <name>, file: <file>, path: <dot path> }', r);
@@ -115,6 +132,26 @@ function claimProblem(c: unknown, at: Array<string | number>, seen: Set<string>)
   return null;
 }
 
+const EXPECT_HINT = 'a known divergence takes `expect: diverges` and `reason: "<why, in a sentence>"`; a claim that must pass takes neither (see docs/pipeline.md, "claims.yaml")';
+
+/** `expect:` is `diverges` or absent; with it a non-empty `reason:`, and no `reason:` without it. */
+function expectProblem(c: Record<string, unknown>, at: Array<string | number>, id: string): ClaimProblem | null {
+  if (c.expect !== undefined && c.expect !== 'diverges') {
+    return { path: [...at, 'expect'], title: `claim \`${id}\`: unknown expectation`, expected: '`diverges` (a known, explained divergence); leave `expect:` out for a claim that must pass', found: describeJson(c.expect), hint: EXPECT_HINT };
+  }
+  const blank = typeof c.reason !== 'string' || c.reason.trim() === '';
+  if (c.expect === 'diverges' && !('reason' in c)) {
+    return { path: at, title: `claim \`${id}\`: \`expect: diverges\` without a reason`, expected: 'a `reason:` entry: a sentence saying why the reproduction diverges, shown by verify and the report', found: 'none', hint: EXPECT_HINT };
+  }
+  if (c.expect === 'diverges' && blank) {
+    return { path: [...at, 'reason'], title: `claim \`${id}\`: empty reason for \`expect: diverges\``, expected: 'a sentence saying why the reproduction diverges', found: describeJson(c.reason), hint: EXPECT_HINT };
+  }
+  if (c.expect === undefined && 'reason' in c) {
+    return { path: [...at, 'reason'], atKey: true, title: `claim \`${id}\`: \`reason:\` without \`expect: diverges\``, expected: '`expect: diverges` beside it (a known divergence), or no `reason:` (use `why:` for a claim that must pass)', found: '`reason:` alone', hint: EXPECT_HINT };
+  }
+  return null;
+}
+
 /** `nullAt`: the path ran into a null before its end (the analysis stored no value there). */
 export type PathReading = { found: true; value: unknown } | { found: false; missingAt: string; nullAt: string | null };
 
@@ -139,6 +176,8 @@ export function claimApplies(claim: Claim, profile: string): boolean {
   return claim.profiles === undefined || claim.profiles.includes(profile);
 }
 
+const NOT_A_NUMBER = { pass: false, note: 'reproduced value is not a number', notANumber: true } as const;
+
 /**
  * The check, verify's rule:
  *   within        |r - p| <= t (absolute) or t |p| (relative)
@@ -147,7 +186,7 @@ export function claimApplies(claim: Claim, profile: string): boolean {
  *   equals        the same canonical JSON, or for numbers |r - p| <= t
  * `note` says why a check failed where the numbers alone do not (not a number, how far off).
  */
-export function judgeClaim(claim: Claim, r: unknown): { pass: boolean; note?: string } {
+export function judgeClaim(claim: Claim, r: unknown): { pass: boolean; note?: string; notANumber?: true } {
   const tol = claim.check.tolerance ?? 0;
   const pub = claim.published;
   const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -155,23 +194,33 @@ export function judgeClaim(claim: Claim, r: unknown): { pass: boolean; note?: st
     case 'equals':
       return { pass: canonicalJson(r ?? null, { nonFinite: 'null' }) === canonicalJson(pub, { nonFinite: 'null' }) || (num(r) && typeof pub === 'number' && Math.abs(r - pub) <= tol) };
     case 'within': {
-      if (!num(r)) return { pass: false, note: 'reproduced value is not a number' };
+      if (!num(r)) return NOT_A_NUMBER;
       const allowed = claim.check.relative ? tol * Math.abs(pub as number) : tol;
       const diff = Math.abs(r - (pub as number));
       return { pass: diff <= allowed, note: diff <= allowed ? undefined : `off by ${shortNumber(diff)}, allowed ${shortNumber(allowed)}` };
     }
     case 'in_interval': {
-      if (!num(r)) return { pass: false, note: 'reproduced value is not a number' };
+      if (!num(r)) return NOT_A_NUMBER;
       const [lo, hi] = pub as [number, number];
       return { pass: r >= lo - tol && r <= hi + tol };
     }
     case 'at_least':
-      if (!num(r)) return { pass: false, note: 'reproduced value is not a number' };
+      if (!num(r)) return NOT_A_NUMBER;
       return { pass: r >= (pub as number) - tol };
     case 'at_most':
-      if (!num(r)) return { pass: false, note: 'reproduced value is not a number' };
+      if (!num(r)) return NOT_A_NUMBER;
       return { pass: r <= (pub as number) + tol };
   }
+}
+
+/**
+ * The check with the claim's expectation. An expected divergence diverges only when a value was measured
+ * and is off: a value that is not a number is a broken analysis, which no explanation covers.
+ */
+export function verdictOf(claim: Claim, r: unknown): { verdict: Verdict; note?: string } {
+  const j = judgeClaim(claim, r);
+  if (claim.expect !== 'diverges' || j.notANumber) return { verdict: j.pass ? 'pass' : 'fail', note: j.note };
+  return { verdict: j.pass ? 'converged' : 'diverges', note: j.note };
 }
 
 /** A number as verify prints it: integers as they are, others to 4 significant digits. */

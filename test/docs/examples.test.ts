@@ -201,14 +201,17 @@ stages:
     expect(r.out).toContain('cell (1 instance, stages/cell.ts)');
   });
 
-  test('docs/pipeline.md, claims.yaml: valid; on a study never built the claim is NOT BUILT (exit 3)', () => {
+  test('docs/pipeline.md, claims.yaml: valid, the expected divergence too; on a study never built each claim is NOT BUILT (exit 3)', () => {
     const dir = study('claims');
     put(dir, 'pipeline.yaml', 'version: 1\ndefault_profile: quick\nprofiles: { quick: {}, paper: {} }\nstages:\n  mediation:\n    uses: stages/mediation.ts\n    matrix: { loss: [ce], p: [59] }\n    params: { p: "${matrix.p}" }\n');
     put(dir, 'stages/mediation.ts', STUB);
     const r = grokpipe(dir, 'verify', '--json');
     expect(r.err).toBe('');
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.out).claims).toEqual([expect.objectContaining({ id: 'recovery_p59', status: 'not-built', instance: 'mediation[loss=ce,p=59]' })]);
+    expect(JSON.parse(r.out).claims).toEqual([
+      expect.objectContaining({ id: 'recovery_p59', status: 'not-built', instance: 'mediation[loss=ce,p=59]', expect: null }),
+      expect.objectContaining({ id: 'ratio_held', status: 'not-built', instance: 'mediation[loss=ce,p=59]', expect: 'diverges' }),
+    ]);
   });
 });
 

@@ -121,6 +121,80 @@ describe('verify (claims)', () => {
   });
 });
 
+// Issue 21: one known, explained divergence made verify fail for ever. `expect: diverges` with a reason
+// shows it as DIVERGES (explained), counted apart and out of the exit code, until it passes.
+const DIVERGING = (published1: number, extra = '') =>
+  CLAIMS(published1).replace(
+    '    check: { type: within, tolerance: 0.1, relative: true }\n',
+    `    check: { type: within, tolerance: 0.1, relative: true }\n    expect: diverges\n    reason: "our runner shares another calibration"\n${extra}`,
+  );
+
+describe('verify (claims): expect: diverges', () => {
+  afterAll(() => repo.write('claims.yaml', CLAIMS(mean(1, 10))));
+
+  test('a claim that still diverges shows DIVERGES (explained) with its reason, counted apart, exit 0', async () => {
+    repo.write('claims.yaml', DIVERGING(5.5));
+    const r = await cli(repo, 'verify');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^mean_k1\s.*\s4\.5\s.*DIVERGES$/m);
+    expect(r.out).toContain('\n    DIVERGES (explained): our runner shares another calibration\n');
+    expect(r.out).toContain('2 passed, 0 failed, 1 skipped, 1 diverges (explained)');
+    expect(r.out).not.toMatch(/FAIL/);
+  });
+
+  test('--json counts it under `diverges` with its status, expectation and reason', async () => {
+    repo.write('claims.yaml', DIVERGING(5.5));
+    const r = await cli(repo, 'verify', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.counts).toEqual({ pass: 2, fail: 0, skip: 1, 'not-built': 0, diverges: 1 });
+    expect(doc.exitCode).toBe(0);
+    expect(doc.claims[0]).toMatchObject({ id: 'mean_k1', status: 'diverges', expect: 'diverges', reason: 'our runner shares another calibration', reproduced: mean(1, 10) });
+    expect(doc.claims[1]).toMatchObject({ id: 'mean_k2_interval', status: 'pass', expect: null, reason: null });
+  });
+
+  test('a divergence that is gone fails (exit 1), naming the line of `expect: diverges` to remove', async () => {
+    repo.write('claims.yaml', DIVERGING(mean(1, 10)));
+    const line = repo.read('claims.yaml').split('\n').findIndex((l) => l.includes('expect: diverges')) + 1;
+    const r = await cli(repo, 'verify');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^mean_k1\s.*FAIL$/m);
+    expect(r.out).toContain(`the divergence is gone: the claim passes now; remove \`expect: diverges\` (and its reason) from claims.yaml:${line}`);
+    expect(r.out).toContain('2 passed, 1 failed, 1 skipped');
+    expect(JSON.parse((await cli(repo, 'verify', '--json')).out).counts).toMatchObject({ fail: 1, diverges: 0 });
+  });
+
+  test('a reason never covers a value that is not a number: that still fails', async () => {
+    repo.write('claims.yaml', DIVERGING(5.5).replace('path: stats.mean }\n    check: { type: within', 'path: label }\n    check: { type: within'));
+    const r = await cli(repo, 'verify');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^mean_k1\s.*FAIL$/m);
+    expect(r.out).toContain('why: reproduced value is not a number');
+  });
+
+  test.each([
+    ['an expectation other than diverges', (t: string) => t.replace('expect: diverges', 'expect: fails'), 'fails', 'claims[0].expect', 'unknown expectation'],
+    ['a blank reason', (t: string) => t.replace('reason: "our runner shares another calibration"', 'reason: ""'), 'reason: ""', 'claims[0].reason', 'empty reason'],
+    ['no reason', (t: string) => t.replace('    reason: "our runner shares another calibration"\n', ''), 'id: mean_k1', 'claims[0]', 'without a reason'],
+    ['a reason without expect', (t: string) => t.replace('    expect: diverges\n', ''), 'reason:', 'claims[0].reason', 'without `expect: diverges`'],
+  ])('%s is an input error (exit 2) at its line and column', async (_what, edit, at, field, title) => {
+    repo.write('claims.yaml', edit(DIVERGING(5.5)));
+    const r = await cli(repo, 'verify');
+    expect(r.code).toBe(2);
+    const lines = repo.read('claims.yaml').split('\n');
+    const line = lines.findIndex((l) => l.includes(at)) + 1;
+    const col = lines[line - 1]!.indexOf(at.startsWith('reason: ""') ? '""' : at) + 1;
+    expect(r.err).toContain(title);
+    expect(r.err).toContain(`--> claims.yaml:${line}:${col}`);
+    expect(r.err).toContain(`field: ${field}`);
+    expect(r.err).toMatch(/expected/);
+    expect(r.err).toMatch(/found/);
+    expect(r.err).toContain('= hint: a known divergence takes `expect: diverges` and `reason:');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('a fresh clone', () => {
   test('status says the lock has the key but nothing is local, and repro rebuilds to the same hashes', async () => {
     const clone = makeRepo({ 'pipeline.yaml': PIPELINE, 'stages/calc.ts': CALC, 'stages/clock.ts': CLOCK, 'grokpipe.lock': repo.read('grokpipe.lock') });

@@ -3,7 +3,7 @@
  * `grokpipe verify` and the study report. Bad claims files are refused with the field's path.
  */
 import { describe, expect, it } from 'vitest';
-import { type Claim, claimsProblem, judgeClaim, readPath } from '../../src/core/claims.ts';
+import { type Claim, claimsProblem, judgeClaim, readPath, verdictOf } from '../../src/core/claims.ts';
 import { parseClaims } from '../../src/grok/report/study/index.ts';
 
 const good = { id: 'c', published: 1, reproduced: { instance: 'a', file: 'r.json', path: 'x' }, check: { type: 'within', tolerance: 0.1 } };
@@ -11,6 +11,7 @@ const withClaim = (patch: Record<string, unknown>) => ({ claims: [{ ...good, ...
 
 describe('claims files', () => {
   it('accepts a valid file', () => expect(claimsProblem({ claims: [good] })).toBeNull());
+  it('accepts an expected divergence with its reason', () => expect(claimsProblem(withClaim({ expect: 'diverges', reason: 'another calibration' }))).toBeNull());
   it.each([
     ['a traversal file name', { reproduced: { instance: 'a', file: '../../etc/passwd' } }, ['claims', 0, 'reproduced', 'file'], /escapes its folder/],
     ['an absolute file name', { reproduced: { instance: 'a', file: '/etc/passwd' } }, ['claims', 0, 'reproduced', 'file'], /escapes its folder/],
@@ -21,6 +22,11 @@ describe('claims files', () => {
     ['an unknown field', { extra: 1 }, ['claims', 0, 'extra'], /unknown field `extra`/],
     ['a reversed interval', { published: [2, 1], check: { type: 'in_interval' } }, ['claims', 0, 'published'], /needs an interval/],
     ['within without tolerance', { check: { type: 'within' } }, ['claims', 0, 'check'], /needs a tolerance/],
+    ['an expectation other than diverges', { expect: 'fails' }, ['claims', 0, 'expect'], /unknown expectation/],
+    ['expect: diverges without a reason', { expect: 'diverges' }, ['claims', 0], /without a reason/],
+    ['expect: diverges with a blank reason', { expect: 'diverges', reason: '  ' }, ['claims', 0, 'reason'], /empty reason/],
+    ['expect: diverges with a reason that is not text', { expect: 'diverges', reason: 3 }, ['claims', 0, 'reason'], /empty reason/],
+    ['a reason without expect: diverges', { reason: 'because' }, ['claims', 0, 'reason'], /without `expect: diverges`/],
   ])('refuses %s, naming the field', (_what, patch, path, title) => {
     const p = claimsProblem(withClaim(patch));
     expect(p?.path).toEqual(path);
@@ -54,6 +60,14 @@ describe('reading a value and checking it', () => {
     expect(judgeClaim(claim({ type: 'at_most', tolerance: 1 }, 3), 4).pass).toBe(true);
     expect(judgeClaim(claim({ type: 'equals' }, 'robust'), 'robust').pass).toBe(true);
     expect(judgeClaim(claim({ type: 'equals' }, true), 'true').pass).toBe(false);
-    expect(judgeClaim(claim({ type: 'at_least' }, 3), '4')).toEqual({ pass: false, note: 'reproduced value is not a number' });
+    expect(judgeClaim(claim({ type: 'at_least' }, 3), '4')).toEqual({ pass: false, note: 'reproduced value is not a number', notANumber: true });
+  });
+  it('an expected divergence diverges while the check fails, converges once it passes, and never covers a non-number', () => {
+    const diverging: Claim = { id: 'x', published: 10, reproduced: { instance: 'a', file: 'f' }, check: { type: 'within', tolerance: 0.1, relative: true }, expect: 'diverges', reason: 'r' };
+    expect(verdictOf(diverging, 12).verdict).toBe('diverges');
+    expect(verdictOf(diverging, 10.5).verdict).toBe('converged');
+    expect(verdictOf(diverging, null).verdict).toBe('fail');
+    const plain: Claim = { ...diverging, expect: undefined, reason: undefined };
+    expect([verdictOf(plain, 12).verdict, verdictOf(plain, 10.5).verdict]).toEqual(['fail', 'pass']);
   });
 });

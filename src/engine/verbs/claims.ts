@@ -4,7 +4,10 @@
  * fails on any FAIL. A claim is only checked against an instance that is up to date for the profile
  * (its folder holds the key recorded in grokpipe.lock), so a stale artifact never passes; one whose
  * artifact is missing or another build's is NOT BUILT, its own state: nothing was measured, so nothing
- * failed (a CI tells "the build did not happen" from "the number is wrong" by the exit code).
+ * failed (a CI tells "the build did not happen" from "the number is wrong" by the exit code). A claim
+ * marked `expect: diverges` that still diverges is DIVERGES (explained), neither passed nor failed, so a
+ * known divergence does not make verify fail forever; once it passes it FAILs, so the explanation is
+ * revisited rather than left standing.
  *
  * What a claim is, which files are valid, how a path reads a value and the check itself live in the
  * shared core (src/core/claims.ts), which the study report uses too; this file adds where (file:line:col)
@@ -12,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Claim, claimsProblem, judgeClaim, readPath, shortNumber } from '../../core/claims.ts';
+import { type Claim, claimsProblem, readPath, shortNumber, verdictOf } from '../../core/claims.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { instanceDir, isIntact, readManifest } from '../store/artifacts.ts';
 import { describeValue, GrokpipeError } from '../errors.ts';
@@ -26,13 +29,13 @@ export type { Claim, CheckType } from '../../core/claims.ts';
 
 export const CLAIMS_FILE = 'claims.yaml';
 
-export type ClaimStatus = 'PASS' | 'FAIL' | 'SKIP' | 'NOT BUILT';
+export type ClaimStatus = 'PASS' | 'FAIL' | 'SKIP' | 'NOT BUILT' | 'DIVERGES';
 
 export interface ClaimResult {
   claim: Claim;
   status: ClaimStatus;
   reproduced: unknown;
-  /** Why it failed or was skipped. */
+  /** Why it failed or was skipped; for DIVERGES, the claim's reason. */
   note?: string;
 }
 
@@ -46,7 +49,7 @@ export function loadClaims(root: string): { src: YamlSource; claims: Claim[] } {
   const src = YamlSource.parse(CLAIMS_FILE, text);
   const value = src.toJS();
   const problem = claimsProblem(value);
-  if (problem) throw src.errorAt(problem.path, { title: problem.title, expected: problem.expected, found: nonFiniteFound(value, problem.path) ?? problem.found }, problem.atKey);
+  if (problem) throw src.errorAt(problem.path, { title: problem.title, expected: problem.expected, found: nonFiniteFound(value, problem.path) ?? problem.found, ...(problem.hint ? { hint: problem.hint } : {}) }, problem.atKey);
   const claims = (value as { claims: Claim[] }).claims;
   return { src, claims };
 }
@@ -96,8 +99,13 @@ export function evaluateClaims(root: string, plan: Plan, lock: LockFile, cache: 
     }
     const got = readPath(data, claim.reproduced.path);
     if (!got.found) return { claim, status: 'FAIL', reproduced: undefined, note: `${claim.reproduced.file} of ${name} has no \`${got.missingAt}\`` };
-    const c = judgeClaim(claim, got.value);
-    return { claim, status: c.pass ? 'PASS' : 'FAIL', reproduced: got.value, note: c.note };
+    const c = verdictOf(claim, got.value);
+    if (c.verdict === 'diverges') return { claim, status: 'DIVERGES', reproduced: got.value, note: claim.reason };
+    if (c.verdict === 'converged') {
+      const at = `${CLAIMS_FILE}:${loaded.src.locate(['claims', i, 'expect'], true).line}`;
+      return { claim, status: 'FAIL', reproduced: got.value, note: `the divergence is gone: the claim passes now; remove \`expect: diverges\` (and its reason) from ${at}` };
+    }
+    return { claim, status: c.verdict === 'pass' ? 'PASS' : 'FAIL', reproduced: got.value, note: c.note };
   });
 }
 
@@ -115,14 +123,19 @@ export function renderClaimsTable(results: ClaimResult[]): string {
   const out = [lines[0]!, widths.map((w) => '-'.repeat(w)).join('  ')];
   results.forEach((r, i) => {
     out.push(lines[i + 1]!);
-    if (r.note && r.status !== 'PASS') out.push(`    ${r.status === 'SKIP' ? 'skipped' : 'why'}: ${r.note}`);
+    if (r.status === 'DIVERGES') out.push(`    DIVERGES (explained): ${r.note}`);
+    else if (r.note && r.status !== 'PASS') out.push(`    ${r.status === 'SKIP' ? 'skipped' : 'why'}: ${r.note}`);
   });
   const n = (s: ClaimStatus) => results.filter((r) => r.status === s).length;
-  out.push(`${n('PASS')} passed, ${n('FAIL')} failed, ${n('SKIP')} skipped${n('NOT BUILT') ? `, ${n('NOT BUILT')} not built` : ''}`);
+  const extra = `${n('NOT BUILT') ? `, ${n('NOT BUILT')} not built` : ''}${n('DIVERGES') ? `, ${n('DIVERGES')} diverge${n('DIVERGES') === 1 ? 's' : ''} (explained)` : ''}`;
+  out.push(`${n('PASS')} passed, ${n('FAIL')} failed, ${n('SKIP')} skipped${extra}`);
   return out.join('\n') + '\n';
 }
 
-/** `verify` (claims) exits 1 when a claim failed; else 3 when one could not be checked for want of a build. */
+/**
+ * `verify` (claims) exits 1 when a claim failed; else 3 when one could not be checked for want of a build.
+ * DIVERGES counts for neither: an explained divergence that still diverges is what claims.yaml expects.
+ */
 export const EXIT_CLAIM_FAILED = 1;
 export const EXIT_CLAIM_NOT_BUILT = 3;
 
@@ -139,7 +152,7 @@ export function claimsDocument(profile: string, results: readonly ClaimResult[])
     grokpipe: 'verify',
     version: 1,
     profile,
-    counts: { pass: n('PASS'), fail: n('FAIL'), skip: n('SKIP'), 'not-built': n('NOT BUILT') },
+    counts: { pass: n('PASS'), fail: n('FAIL'), skip: n('SKIP'), 'not-built': n('NOT BUILT'), diverges: n('DIVERGES') },
     exitCode: claimsExitCode(results),
     claims: results.map((r) => ({
       id: r.claim.id,
@@ -151,6 +164,8 @@ export function claimsDocument(profile: string, results: readonly ClaimResult[])
       file: r.claim.reproduced.file,
       path: r.claim.reproduced.path ?? null,
       check: { type: r.claim.check.type, tolerance: r.claim.check.tolerance ?? null, relative: r.claim.check.relative ?? false },
+      expect: r.claim.expect ?? null,
+      reason: r.claim.reason ?? null,
       note: r.note ?? null,
     })),
   };
