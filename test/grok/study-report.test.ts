@@ -229,6 +229,52 @@ describe('missing values and missing experiments', () => {
   });
 });
 
+// Issue 21: an explained divergence (claims.yaml `expect: diverges`) reads DIVERGES with its reason, as in
+// verify, and neither PASS nor FAIL; once it passes it is a FAIL saying the divergence is gone.
+describe('an expected divergence', () => {
+  const mediation = input.mediation.find((m) => m.instance === 'mediation[loss=ce,p=59]')!;
+  const v = mediation.data.recoveryFraction as number;
+  const reason = 'our runner shares the companion calibration, the paper’s sits 12% lower';
+  const diverging = (published: number): StudyClaim => ({
+    id: 'held_ratio',
+    title: 'held ratio',
+    published,
+    reproduced: { instance: mediation.instance, file: mediation.file, path: 'recoveryFraction' },
+    check: { type: 'within', tolerance: 0.1 },
+    why: 'the tolerance’s reason',
+    expect: 'diverges',
+    reason,
+  });
+
+  it('marks a claim that still diverges DIVERGES with its reason, and renders it so in both formats', () => {
+    const m = buildStudyReport({ ...input, claims: [diverging(v + 1)] });
+    const cell = claimCell(m, 'held_ratio');
+    expect(markOf(cell)).toBe('DIVERGES');
+    expect(cell.why).toBe(reason);
+    const files = renderReport(m);
+    const md = files['report.md'];
+    expect(md).toContain(`**DIVERGES (explained)** (${reason})`);
+    expect(md).toMatch(/PASS 0, FAIL 0, DIVERGES \(explained\) 1, not judged 0/);
+    const html = files['index.html'];
+    expect(html).toContain(`<td class="check mark diverges" title="${reason}"><span>DIVERGES (explained)</span><div class="reason">${reason}</div></td>`);
+    expect(html).toContain('<li class="diverges">DIVERGES (explained) 1</li>');
+    expect(html).toContain('<li class="fail">FAIL 0</li>');
+    expect(wellFormednessProblems(html)).toEqual([]);
+  });
+
+  it('fails it once it passes, saying the divergence is gone', () => {
+    const cell = claimCell(buildStudyReport({ ...input, claims: [diverging(v)] }), 'held_ratio');
+    expect(markOf(cell)).toBe('FAIL');
+    expect(cell.why).toContain('the divergence is gone');
+    expect(cell.why).toContain('remove `expect: diverges`');
+  });
+
+  it('gives a claim without the expectation its plain verdict', () => {
+    const { expect: _e, reason: _r, ...plain } = diverging(v + 1);
+    expect(markOf(claimCell(buildStudyReport({ ...input, claims: [plain] }), 'held_ratio'))).toBe('FAIL');
+  });
+});
+
 describe('published values in the experiment tables', () => {
   it('come from the claim that names the same artifact value', () => {
     const effect = table(model, 'mediation-effect');

@@ -37,7 +37,7 @@ export function cellParts(cell: Cell, column: Column): CellText[] {
         numeric: !('text' in (cell.reproduced ?? cell.published)),
       },
       { text: describeTolerance(cell.tolerance, 'format' in cell.published ? cell.published.format : undefined), numeric: false },
-      { text: mark, numeric: false, mark, why: cell.why },
+      { text: mark === 'DIVERGES' ? 'DIVERGES (explained)' : mark, numeric: false, mark, why: cell.why },
     ];
   }
   if (cell === null) return [{ text: '—', numeric: false }];
@@ -68,7 +68,7 @@ export function tableHasComparison(table: Table): boolean {
 
 /** Every comparison in the model, with its mark, for the scorecard. */
 export function tallyMarks(tables: Table[]): Record<Mark, number> {
-  const tally: Record<Mark, number> = { PASS: 0, FAIL: 0, '—': 0 };
+  const tally: Record<Mark, number> = { PASS: 0, FAIL: 0, DIVERGES: 0, '—': 0 };
   for (const t of tables) {
     for (const row of t.rows) {
       for (const cell of row) {

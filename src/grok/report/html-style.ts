@@ -24,6 +24,7 @@ dl.pipeline dd { margin: 0; overflow-wrap: anywhere; }
 .scorecard li { padding: 3px 10px; border-radius: 12px; border: 1px solid var(--rule); }
 .scorecard li.pass { background: #d9efe4; color: #0b5d3b; border-color: #b5dcc8; }
 .scorecard li.fail { background: #fbe0d0; color: #8a2e00; border-color: #f2c2a6; }
+.scorecard li.diverges { background: #fdf3cf; color: #6b5000; border-color: #eedc9a; }
 .generated { margin: 8px 0 0; color: var(--muted); font-size: 13px; }
 nav.toc { background: var(--soft); border-radius: 6px; padding: 12px 20px; margin-bottom: 28px; font-size: 14px; }
 nav.toc h2 { font-size: 13px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); margin: 0 0 6px; border: 0; padding: 0; }
@@ -56,6 +57,8 @@ td.mark { text-align: center; font-size: 12px; font-weight: 700; letter-spacing:
 td.mark span { display: inline-block; min-width: 44px; padding: 1px 6px; border-radius: 3px; }
 td.mark.pass span { background: #d9efe4; color: #0b5d3b; }
 td.mark.fail span { background: #fbe0d0; color: #8a2e00; }
+td.mark.diverges span { background: #fdf3cf; color: #6b5000; }
+td.mark.diverges div.reason { font-weight: 400; letter-spacing: 0; text-align: left; max-width: 28em; margin-top: 3px; }
 td.mark.none span { color: var(--muted); }
 tbody tr:hover { background: #fafafa; }
 p.footnote { font-size: 13px; color: var(--muted); margin: 6px 0 0; max-width: 90ch; }

@@ -38,11 +38,13 @@ export function renderHtml(model: ReportModel, sections: NumberedSection[]): str
     out.push('</dl>');
   }
   const tally = tallyMarks(allTables);
-  const claims = tally.PASS + tally.FAIL + tally['—'];
+  const claims = tally.PASS + tally.FAIL + tally.DIVERGES + tally['—'];
   if (claims > 0) {
     out.push(
       `<ul class="scorecard" aria-label="comparisons with the paper"><li>${claims} comparisons with the paper</li>` +
-        `<li class="pass">PASS ${tally.PASS}</li><li class="fail">FAIL ${tally.FAIL}</li><li>not judged ${tally['—']}</li></ul>`,
+        `<li class="pass">PASS ${tally.PASS}</li><li class="fail">FAIL ${tally.FAIL}</li>` +
+        (tally.DIVERGES ? `<li class="diverges">DIVERGES (explained) ${tally.DIVERGES}</li>` : '') +
+        `<li>not judged ${tally['—']}</li></ul>`,
     );
   }
   out.push(
@@ -147,9 +149,11 @@ function td(part: CellText, column: Column, numericColumn: boolean, partIndex: n
     classes.push(role);
     if (partIndex === 0) classes.push('first-part');
     if (part.mark !== undefined) {
-      classes.push('mark', part.mark === 'PASS' ? 'pass' : part.mark === 'FAIL' ? 'fail' : 'none');
+      classes.push('mark', part.mark === 'PASS' ? 'pass' : part.mark === 'FAIL' ? 'fail' : part.mark === 'DIVERGES' ? 'diverges' : 'none');
       const title = part.why ? ` title="${escapeXml(part.why)}"` : '';
-      return `<td class="${classes.join(' ')}"${title}><span>${escapeXml(part.text)}</span></td>`;
+      // a known divergence is read beside its reason, not only on hover: the reason is the result
+      const reason = part.mark === 'DIVERGES' && part.why ? `<div class="reason">${escapeXml(part.why)}</div>` : '';
+      return `<td class="${classes.join(' ')}"${title}><span>${escapeXml(part.text)}</span>${reason}</td>`;
     }
     if (part.numeric) classes.push('num');
   } else if (column.align && column.align !== 'left') {

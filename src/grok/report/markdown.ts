@@ -21,8 +21,9 @@ export function renderMarkdown(model: ReportModel, sections: NumberedSection[]):
   }
   for (const item of h.pipeline) lines.push(`- **${escapeMarkdown(item.label)}:** ${inline(item.value)}`);
   const tally = tallyMarks(sections.flatMap((s) => s.tables.map((t) => t.table)));
-  const claims = tally.PASS + tally.FAIL + tally['—'];
-  if (claims > 0) lines.push(`- **comparisons with the paper:** ${claims} (PASS ${tally.PASS}, FAIL ${tally.FAIL}, not judged ${tally['—']})`);
+  const claims = tally.PASS + tally.FAIL + tally.DIVERGES + tally['—'];
+  const diverging = tally.DIVERGES ? `, DIVERGES (explained) ${tally.DIVERGES}` : '';
+  if (claims > 0) lines.push(`- **comparisons with the paper:** ${claims} (PASS ${tally.PASS}, FAIL ${tally.FAIL}${diverging}, not judged ${tally['—']})`);
   out.push(...lines);
   out.push('');
   out.push(
@@ -67,7 +68,7 @@ function table({ table, number }: NumberedTable): string[] {
     const cells = row.flatMap((cell, ci) =>
       cellParts(cell, table.columns[ci]).map((part) => {
         const body = escapeMarkdown(part.text);
-        if (part.mark === 'PASS' || part.mark === 'FAIL') return part.why ? `**${body}** (${escapeMarkdown(part.why)})` : `**${body}**`;
+        if (part.mark === 'PASS' || part.mark === 'FAIL' || part.mark === 'DIVERGES') return part.why ? `**${body}** (${escapeMarkdown(part.why)})` : `**${body}**`;
         return body === '' ? ' ' : body;
       }),
     );

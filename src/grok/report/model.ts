@@ -53,7 +53,8 @@ export type Tolerance =
   | { kind: 'match' }
   | { kind: 'none' };
 
-export type Mark = 'PASS' | 'FAIL' | '—';
+/** DIVERGES: a known divergence that claims.yaml explains (`expect: diverges`), stated upstream, never judged. */
+export type Mark = 'PASS' | 'FAIL' | 'DIVERGES' | '—';
 
 export type Cell =
   /** plain text */

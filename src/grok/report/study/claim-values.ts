@@ -6,10 +6,11 @@
  * The verdict: for numeric checks the report's judge() decides from the Tolerance, which is built so that
  * it applies verify's very inequalities (bound = published - tolerance for at_least, and so on). Where the
  * Tolerance cannot say it (a value that is not a number, a missing field, `equals` on text or booleans),
- * the mark is decided here with verify's rule and stated in the cell.
+ * the mark is decided here with verify's rule and stated in the cell. A claim marked `expect: diverges`
+ * is decided here too, by verify's rule: DIVERGES with its reason while it diverges, FAIL once it passes.
  */
 import { canonicalJson } from '../../../core/canonical-json.ts';
-import { judgeClaim, readPath } from '../../../core/claims.ts';
+import { judgeClaim, readPath, verdictOf } from '../../../core/claims.ts';
 import type { ComparisonCell, Estimate, NumberFormat, Quantity, Tolerance } from '../model.ts';
 import { formatNumber, formatShort } from '../format.ts';
 import type { StudyArtifact, StudyClaim } from './input.ts';
@@ -118,6 +119,18 @@ function siblingInterval(document: unknown, path: string | undefined, value: num
   return { low: lower, high: upper };
 }
 
+/**
+ * The mark of a claim that expects to diverge, with verify's words; null for every other claim. A value
+ * that is not a number never reaches here (it FAILs above, as in verify).
+ */
+function expectedDivergence(claim: StudyClaim, value: unknown): { mark: 'DIVERGES' | 'FAIL'; why: string } | null {
+  if (claim.expect !== 'diverges') return null;
+  const v = verdictOf(claim, value);
+  if (v.verdict === 'diverges') return { mark: 'DIVERGES', why: claim.reason ?? '' };
+  if (v.verdict === 'converged') return { mark: 'FAIL', why: `the divergence is gone: the claim passes now; remove \`expect: diverges\` (and its reason) from claim ${claim.id} of claims.yaml` };
+  return null;
+}
+
 export interface ClaimComparison {
   claim: StudyClaim;
   /** `instance/file: path`, for the reader to trace the value. */
@@ -175,7 +188,8 @@ export function compareClaim(claim: StudyClaim, artifacts: readonly StudyArtifac
   if (typeof value === 'number' && Number.isFinite(value) && numericCheck) {
     const interval = siblingInterval(artifact.data, path, value);
     const estimate: Estimate = interval ? { value, format, ...interval } : { value, format };
-    return { claim, source, reproduced: value, cell: { ...base, published, reproduced: estimate, ...(claim.why ? { why: claim.why } : {}) } };
+    const expected = expectedDivergence(claim, value);
+    return { claim, source, reproduced: value, cell: { ...base, published, reproduced: estimate, ...(claim.why ? { why: claim.why } : {}), ...(expected ?? {}) } };
   }
   if (numericCheck) {
     return {
@@ -200,6 +214,6 @@ export function compareClaim(claim: StudyClaim, artifacts: readonly StudyArtifac
     claim,
     source,
     reproduced: value,
-    cell: { ...base, published, reproduced: { text: valueText(value) }, mark: same ? 'PASS' : 'FAIL', ...(claim.why ? { why: claim.why } : {}) },
+    cell: { ...base, published, reproduced: { text: valueText(value) }, mark: same ? 'PASS' : 'FAIL', ...(claim.why ? { why: claim.why } : {}), ...(expectedDivergence(claim, value) ?? {}) },
   };
 }

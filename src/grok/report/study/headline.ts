@@ -44,7 +44,8 @@ export function headlineSection(claims: readonly StudyClaim[], artifacts: readon
       'A bracket after a reproduced value is the paired ' +
       'bootstrap 95% interval the analysis stored beside it. "in [a, b]" is a published interval widened by the tolerance; ' +
       '"not run": the instance is not among the report’s inputs (no verdict here); "not computed": the analysis ' +
-      'stored no value (null), which fails.',
+      'stored no value (null), which fails. "DIVERGES (explained)": a known divergence that `claims.yaml` explains ' +
+      '(`expect: diverges`), printed with its reason; it neither passes nor fails, and fails once the claim passes.',
   };
   return { id: 'headline', title: 'Headline claims', text, tables: [table] };
 }
