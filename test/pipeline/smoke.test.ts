@@ -184,20 +184,27 @@ describe('the smoke profile of pipeline.yaml', () => {
     const target = 'free[loss=ce,p=23]';
     const stopFile = join(dir, 'artifacts', 'free.barrier[loss=ce,p=23]', 'stop.json');
     const stopBefore = readFileSync(stopFile, 'utf8');
-    const plan = new Map<string, string>();
-    const dry = grokpipe('repro', '--profile', 'smoke', '--set', 'vars.seeds=3', '--dry-run', target);
+    const planOf = (out: string) => {
+      const plan = new Map<string, string>();
+      for (const m of out.matchAll(/^(up to date|would restore|would run\??)\s+(\S+)/gm)) plan.set(m[2], m[1]);
+      return plan;
+    };
+    // the cells' seed count is not the free controls': growing it leaves w_c, and so every cell, alone
+    const cells = grokpipe('repro', '--profile', 'smoke', '--set', 'vars.seeds=3', '--dry-run', target);
+    expect(cells.code, cells.err).toBe(0);
+    expect([...planOf(cells.out)].filter(([, v]) => v !== 'up to date')).toEqual([]);
+    const dry = grokpipe('repro', '--profile', 'smoke', '--set', 'vars.free_seeds=4', '--dry-run', target);
     expect(dry.code, dry.err).toBe(0);
-    for (const m of dry.out.matchAll(/^(up to date|would restore|would run\??)\s+(\S+)/gm)) plan.set(m[2], m[1]);
-    expect([...plan].filter(([, v]) => v === 'would run').map(([k]) => k)).toEqual(['free.run[loss=ce,p=23,seed=2]']);
-    expect(plan.get('free.run[loss=ce,p=23,seed=0]')).toBe('up to date');
-    expect(plan.get('free.run[loss=ce,p=23,seed=1]')).toBe('up to date');
-    const r = grokpipe('repro', '--profile', 'smoke', '--set', 'vars.seeds=3', target);
+    const plan = planOf(dry.out);
+    expect([...plan].filter(([, v]) => v === 'would run').map(([k]) => k)).toEqual(['free.run[loss=ce,p=23,seed=3]']);
+    for (const seed of [0, 1, 2]) expect(plan.get(`free.run[loss=ce,p=23,seed=${seed}]`)).toBe('up to date');
+    const r = grokpipe('repro', '--profile', 'smoke', '--set', 'vars.free_seeds=4', target);
     expect(r.code, r.out + r.err).toBe(0);
     const ran = [...r.err.matchAll(/✓ ran\s+(\S+)/g)].map((m) => m[1]).sort();
     const moved = readFileSync(stopFile, 'utf8') !== stopBefore;
-    const finishes = moved ? ['free[loss=ce,p=23,seed=0]', 'free[loss=ce,p=23,seed=1]'] : [];
-    expect(ran, r.out).toEqual(['free.barrier[loss=ce,p=23]', 'free.run[loss=ce,p=23,seed=2]', ...finishes, 'free[loss=ce,p=23,seed=2]', 'free[loss=ce,p=23]'].sort());
-    // back to two seeds: everything is restored from the store, nothing trains
+    const finishes = moved ? [0, 1, 2].map((seed) => `free[loss=ce,p=23,seed=${seed}]`) : [];
+    expect(ran, r.out).toEqual(['free.barrier[loss=ce,p=23]', 'free.run[loss=ce,p=23,seed=3]', ...finishes, 'free[loss=ce,p=23,seed=3]', 'free[loss=ce,p=23]'].sort());
+    // back to the profile's seeds: everything is restored from the store, nothing trains
     const back = grokpipe('repro', '--profile', 'smoke', target);
     expect(back.code, back.out + back.err).toBe(0);
     expect(back.err).not.toMatch(/✓ ran\s/);
