@@ -182,6 +182,21 @@ describe('push and pull through nginx', () => {
     expect(bad.out).toMatch(/audit: restored 3\/4, .*: FAIL/);
   });
 
+  test('verify --remote on a clone whose code moved a key: nothing is restored into artifacts/, the audit names the instances and what moved, and fails', () => {
+    const remote = `${nginx.url}/audit-drift`;
+    expect(grokpipe(built, { GROKPIPE_REMOTE: remote }, 'push').code).toBe(0);
+    const edited = cloneOf(built);
+    edited.write('stages/s.ts', `${edited.read('stages/s.ts')}\n// an edit: every instance of stage s now has another key\n`);
+    const lockBefore = edited.read('grokpipe.lock');
+    const r = grokpipe(edited, {}, 'verify', '--remote', remote, '--sample', '1', '--seed', 'drift');
+    expect(r.code, r.out + r.err).toBe(1);
+    expect(r.out).toContain('not restored: repro --frozen: 4 instances of profile default would change grokpipe.lock, and the lock may not change:');
+    expect(r.out).toMatch(/not restored: a\[n=1\]: the lock has key [0-9a-f]{12}, the code now gives [0-9a-f]{12} \(.*stages\/s\.ts/);
+    expect(r.out).toMatch(/\naudit: restored 0\/4, .*: FAIL in \S+\n$/);
+    expect(edited.read('grokpipe.lock')).toBe(lockBefore);
+    expect(existsSync(join(edited.dir, 'artifacts', 'a[n=1]'))).toBe(false);
+  });
+
   test('verify --lock reads through: the upstream results a fresh clone lacks come from the remote, verified', () => {
     const remote = `${nginx.url}/verify-lock`;
     expect(grokpipe(built, { GROKPIPE_REMOTE: remote }, 'push').code).toBe(0);
