@@ -100,6 +100,8 @@ function gemmBlock(
       C[c0 + 2 * n] = s2;
     }
   }
+  // The rows left over after the 3-row tiles: the same sums, one row at a time. Written out, not shared
+  // with the tile above, because the tile's point is its nine accumulators in registers.
   for (; i < m; i++) {
     const a0 = i * K;
     let j = 0;

@@ -139,7 +139,8 @@ export class TsMlpKernel implements Kernel<MlpTensors<FloatArray>> {
     for (let c = 0; c < p; c++) for (let k = 0; k < H; k++) gW2[k * p + c] = dW2T[c * H + k];
     gemmABt(dZ, W2, dG, n, H, p);
 
-    // GELU backward (dH = dG * GELU'(h), in place), db1, and the per-token scatter into dAB.
+    // GELU backward (dH = dG * GELU'(h), in place), db1, and the per-token scatter into dAB: the forward
+    // pass's walk over each example's tokens a and b (rows ra, rb of AB), now adding into dAB.
     const nh = n * H;
     if (f32) for (let x = 0; x < nh; x++) dG[x] = Math.fround(Math.fround(dG[x]) * Gp[x]);
     else for (let x = 0; x < nh; x++) dG[x] = dG[x] * Gp[x];

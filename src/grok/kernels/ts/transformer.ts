@@ -199,6 +199,8 @@ export class TsTransformerKernel implements Kernel<TransformerTensors<FloatArray
     if (f32) roundToFloat32(dR, n * D);
 
     // MLP block: dWout = g^T dm, dg = dm Wout^T, du = dg GELU'(u), dWin = r^T du, dr = dr2 + du Win^T.
+    // Each layer's backward is the same pair of products (x^T d for the weight, d W^T for the input), so
+    // the Wout and Win steps below look alike: two layers, not a copy.
     transpose(U1, U1T, n, M);
     transpose(dR, dRT, n, D);
     gemmABt(U1T, dRT, dWtmp, M, D, n); // 512 x 128 = Wout's layout

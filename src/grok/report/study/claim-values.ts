@@ -146,40 +146,31 @@ export function compareClaim(claim: StudyClaim, artifacts: readonly StudyArtifac
   const source = `${instance}/${file}${path ? `: ${path}` : ''}`;
   const tolerance = claimTolerance(claim);
   const base = { kind: 'comparison' as const, tolerance };
+  // A claim whose reproduced value cannot be read: the published side, and what stands for ours.
+  const unread = (cell: Omit<ComparisonCell, 'kind' | 'tolerance' | 'published'>): ClaimComparison => ({
+    claim,
+    source,
+    reproduced: undefined,
+    cell: { ...base, published: publishedQuantity(claim, claimFormat(claim, undefined)), ...cell },
+  });
   const artifact = findArtifact(artifacts, instance, file);
   if (artifact === null) {
-    const format = claimFormat(claim, undefined);
-    return {
-      claim,
-      source,
-      reproduced: undefined,
-      cell: {
-        ...base,
-        published: publishedQuantity(claim, format),
-        reproduced: null,
-        why: `${instance}/${file} is not among the report's inputs; wire that instance into the report stage to judge this claim here`,
-      },
-    };
+    return unread({
+      reproduced: null,
+      why: `${instance}/${file} is not among the report's inputs; wire that instance into the report stage to judge this claim here`,
+    });
   }
   const reading = readPath(artifact.data, path);
   if (!reading.found) {
-    const format = claimFormat(claim, undefined);
     // verify fails both; the words differ: a value the analysis could not compute, or a wrong path
-    return {
-      claim,
-      source,
-      reproduced: undefined,
-      cell: {
-        ...base,
-        published: publishedQuantity(claim, format),
-        reproduced: { text: reading.nullAt === null ? 'no such field' : 'not computed' },
-        mark: 'FAIL',
-        why:
-          reading.nullAt === null
-            ? `${file} of ${instance} has no \`${reading.missingAt}\`; check the claim's path`
-            : `${reading.nullAt} is null in ${instance}/${file}: the analysis could not compute it (e.g. too few cells grokked)`,
-      },
-    };
+    return unread({
+      reproduced: { text: reading.nullAt === null ? 'no such field' : 'not computed' },
+      mark: 'FAIL',
+      why:
+        reading.nullAt === null
+          ? `${file} of ${instance} has no \`${reading.missingAt}\`; check the claim's path`
+          : `${reading.nullAt} is null in ${instance}/${file}: the analysis could not compute it (e.g. too few cells grokked)`,
+    });
   }
   const value = reading.value;
   const format = claimFormat(claim, value);
