@@ -60,7 +60,13 @@ export function compilerSettings(root: string, files: readonly string[]): Record
       return;
     }
     out[file] = text;
-    for (const ext of extendsOf(text)) {
+    let bases: string[] = [];
+    try {
+      bases = basesOf(parsedConfig(text));
+    } catch {
+      // esbuild refuses a config that does not parse; its text is in the name all the same
+    }
+    for (const ext of bases) {
       const found = resolveExtends(file, ext);
       if (found) add(found);
       else out[`${file} extends`] = `unresolved ${ext}`;
@@ -74,7 +80,7 @@ export function compilerSettings(root: string, files: readonly string[]): Record
       if (dirname(dir) === dir) break;
     }
   }
-  return sorted(out);
+  return out;
 }
 
 /**
@@ -91,7 +97,7 @@ export function effectiveCompilerOptions(root: string, files: readonly string[])
     const options = Object.fromEntries([...EMIT_OPTIONS, UNREADABLE].filter((o) => o in merged).map((o) => [o, merged[o]!]));
     if (Object.keys(options).length) out[folderName(root, dirname(config))] = options;
   }
-  return sorted(out);
+  return out;
 }
 
 function nearestConfig(file: string): string | null {
@@ -105,15 +111,14 @@ function nearestConfig(file: string): string | null {
 function mergedOptions(root: string, file: string, seen: Set<string>): Record<string, Json> {
   if (seen.has(file)) return {};
   seen.add(file);
-  let json: { extends?: unknown; compilerOptions?: Record<string, Json> };
+  let json: TsConfig;
   try {
-    json = JSON.parse(stripJsonComments(readFileSync(file, 'utf8'))) as typeof json;
+    json = parsedConfig(readFileSync(file, 'utf8'));
   } catch (e) {
     return { [UNREADABLE]: `${folderName(root, dirname(file))}: ${(e as Error).name}` };
   }
   let out: Record<string, Json> = {};
-  const bases = typeof json.extends === 'string' ? [json.extends] : Array.isArray(json.extends) ? json.extends.filter((x): x is string => typeof x === 'string') : [];
-  for (const ext of bases) {
+  for (const ext of basesOf(json)) {
     const found = resolveExtends(file, ext);
     if (found) out = { ...out, ...mergedOptions(root, found, seen) };
   }
@@ -146,18 +151,18 @@ function resolveExtends(file: string, ext: string): string | null {
   return candidates.find((c) => existsSync(c) && statSync(c).isFile()) ?? null;
 }
 
-/** The "extends" of a tsconfig (a string or a list), read leniently: tsconfig files allow comments and trailing commas. */
-function extendsOf(text: string): string[] {
-  const m = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(text);
-  if (!m) return [];
-  try {
-    const v = JSON.parse(m[1]!.replace(/,\s*\]$/, ']')) as unknown;
-    return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-  } catch {
-    return [];
-  }
+interface TsConfig {
+  extends?: unknown;
+  compilerOptions?: Record<string, Json>;
 }
 
-function sorted<T>(o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** A tsconfig's text as JSON (comments and trailing commas allowed, as TypeScript and esbuild allow them); throws if it is not. */
+function parsedConfig(text: string): TsConfig {
+  return JSON.parse(stripJsonComments(text)) as TsConfig;
+}
+
+/** The files a tsconfig `extends` (a string or a list). */
+function basesOf(json: TsConfig): string[] {
+  const v = json.extends;
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
 }
