@@ -34,6 +34,15 @@ export const WASM_BUILDS: readonly WasmBuild[] = [
   },
 ];
 
+/**
+ * The pinned bits a build must give on this machine: kernels.wasm always gives `plain`; kernels-fma.wasm
+ * gives `fused` where the multiply-add fuses and `plain` where it does not (a multiply, then an add, in
+ * the same order: wasm-fma.test.ts checks that equality under --no-enable-fma3).
+ */
+export function pinsFor<T>(build: WasmBuild, plain: T, fused: T): T {
+  return build.name === 'kernels-fma.wasm' && fmaKernels.multiplyAddSemantics().f32 === 'fused' ? fused : plain;
+}
+
 export function wasmKernel(model: ModelKind, p: number, precision: Precision, seed: number, examplesPerBlock?: number, build: WasmBuild = WASM_BUILDS[0]): AnyKernel {
   const kernel = build.createWasmKernel({ model, p, precision, ...(examplesPerBlock === undefined ? {} : { examplesPerBlock }) });
   initializeParameters(kernel.params, model, p, seed);

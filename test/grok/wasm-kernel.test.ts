@@ -6,9 +6,8 @@ import type { FloatArray, LossKind, MlpTensors, PairBatch, Precision } from '../
 import { allPairs, makeSplit } from '../../src/grok/data.ts';
 import { initializeParameters } from '../../src/grok/models/init.ts';
 import { tensorSpecs } from '../../src/grok/models/spec.ts';
-import { multiplyAddSemantics } from '../../src/grok/kernels/wasm/fma.ts';
 import { AdamW } from '../../src/grok/train/adamw.ts';
-import { hashTensors, relativeError, tsKernel, WASM_BUILDS, wasmKernel, type AnyKernel } from './kernel-compare.ts';
+import { hashTensors, pinsFor, relativeError, tsKernel, WASM_BUILDS, wasmKernel, type AnyKernel } from './kernel-compare.ts';
 
 const TENSORS = ['E', 'W1', 'b1', 'W2', 'b2'] as const;
 
@@ -217,16 +216,12 @@ describe.each(WASM_BUILDS)('$name: wasm MLP kernel pinned', (build) => {
       f32: '0d084579734e33187af79e687b07da7cc6ad79dbb66c568d4a6145b3e5b2b539',
       f64: '5431c07a1e4c8059d56b08027005d4354cb05bccd8ddd2ed4a02a2d94a1a5fea',
     };
-    // build/kernels-fma.wasm, the study's kernels: on a machine whose multiply-add fuses, its own bits;
-    // where it does not fuse, kernels.wasm's (a multiply, then an add, in the same order)
+    // build/kernels-fma.wasm, the study's kernels, on a machine whose multiply-add fuses
     const fused: Record<Precision, string> = {
       f32: '6fb1404001b8be522fe961c844f07f48a97ba39a139733b732334891d750639e',
       f64: '20e565868e57c6099757059fc5bd6c04098d412b651175381f1926cfa1d498fe',
     };
-    const pins: Record<string, Record<Precision, string>> = {
-      'kernels.wasm': plain,
-      'kernels-fma.wasm': multiplyAddSemantics().f32 === 'fused' ? fused : plain,
-    };
+    const pinned = pinsFor(build, plain, fused);
     for (const precision of ['f32', 'f64'] as const) {
       const p = 11;
       const kernel = wasmKernel('mlp', p, precision, 1, undefined, build);
@@ -236,7 +231,7 @@ describe.each(WASM_BUILDS)('$name: wasm MLP kernel pinned', (build) => {
         kernel.lossAndGrad(batch, 'ce', 1);
         opt.step();
       }
-      expect(hashTensors(kernel.params, TENSORS), precision).toBe(pins[build.name][precision]);
+      expect(hashTensors(kernel.params, TENSORS), precision).toBe(pinned[precision]);
     }
   });
 });

@@ -7,9 +7,8 @@ import type { FloatArray, LossKind, Precision } from '../../src/grok/kernels/con
 import { allPairs, makeSplit } from '../../src/grok/data.ts';
 import { initializeParameters } from '../../src/grok/models/init.ts';
 import { tensorSpecs } from '../../src/grok/models/spec.ts';
-import { multiplyAddSemantics } from '../../src/grok/kernels/wasm/fma.ts';
 import { AdamW } from '../../src/grok/train/adamw.ts';
-import { hashTensors, relativeError, tsKernel, WASM_BUILDS, wasmKernel } from './kernel-compare.ts';
+import { hashTensors, pinsFor, relativeError, tsKernel, WASM_BUILDS, wasmKernel } from './kernel-compare.ts';
 
 const TENSORS = ['E', 'P', 'Wq', 'Wk', 'Wv', 'Wo', 'Win', 'Wout', 'U'] as const;
 
@@ -99,16 +98,12 @@ describe.each(WASM_BUILDS)('$name: wasm transformer kernel pinned', (build) => {
       f32: 'fb78d6f354a90560df33465cfa846f4bc6fd20f897042b09d42c387ba3d7188f',
       f64: '0d5c5dbba32d5780fc50d23e221c7b866063051ccf6c17ef90e737f6faad0042',
     };
-    // build/kernels-fma.wasm, the study's kernels: on a machine whose multiply-add fuses, its own bits;
-    // where it does not fuse, kernels.wasm's (a multiply, then an add, in the same order)
+    // build/kernels-fma.wasm, the study's kernels, on a machine whose multiply-add fuses
     const fused: Record<Precision, string> = {
       f32: '05968ececf2281a0b7aaf0c858d23bcd9aaffcf9429a871fc5705fb367965f1e',
       f64: 'ff1e4df6b33860d31fe2f20e29aabecbf11ebad971aec3bef99052cdc89914bf',
     };
-    const pins: Record<string, Record<Precision, string>> = {
-      'kernels.wasm': plain,
-      'kernels-fma.wasm': multiplyAddSemantics().f32 === 'fused' ? fused : plain,
-    };
+    const pinned = pinsFor(build, plain, fused);
     const p = 11;
     const batch = makeSplit(p, 1, 0.4).train;
     for (const precision of ['f32', 'f64'] as const) {
@@ -118,7 +113,7 @@ describe.each(WASM_BUILDS)('$name: wasm transformer kernel pinned', (build) => {
         kernel.lossAndGrad(batch, 'ce', 1);
         opt.step();
       }
-      expect(hashTensors(kernel.params, TENSORS), precision).toBe(pins[build.name][precision]);
+      expect(hashTensors(kernel.params, TENSORS), precision).toBe(pinned[precision]);
     }
   });
 });
