@@ -22,10 +22,11 @@
  * FLOPs per step (multiply-adds of the matrix products, 2 each; elementwise work not counted), n pairs:
  *   MLP, ours (factorized first layer):  6 * 256 * n * p + 3 * 2 * 128 * 512 * p
  *   MLP, PyTorch (paper formulation):    6 * 256 * n * (256 + p)
- *   transformer, ours (per-token tables not counted):  6 * 128 * n * (2 * 512 + p + 1)
+ *   transformer, ours (transformerFlops below: per-token tables, Wout U):  about 6 * 128 * n * (5 * (p + 1) + 60)
+ *                                               + the per-step tables (2p + 1 token rows)
  *   transformer, PyTorch (per example):  6 * 128 * n * (8 * 128 + 2 * 512 + p + 1)   (q, k, v, Wo; MLP; U)
- * so the same step is 2-5x fewer FLOPs for us: the table prints both rates, each against the machine peak,
- * and ours against the wasm SIMD ceiling (128-bit multiply + add, no FMA), the most our kernels can reach.
+ * so the same step is 3-5x fewer FLOPs for us: the table prints both rates, each against the machine peak,
+ * and ours against the wasm SIMD ceilings (128-bit multiply + add, and relaxed_madd), the most our kernels can reach.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -74,9 +75,18 @@ export function factorizedFlops(n: number, p: number): number {
   return 6 * 256 * n * p + 3 * 2 * 128 * 512 * p;
 }
 
-/** FLOPs of one transformer step in its per-example products (MLP block and unembedding) only. */
+/**
+ * FLOPs of one transformer step as our kernels compute it (src/grok/kernels/wasm/assembly/transformer.ts),
+ * every product counted, the per-step token tables too. Per example: z = r U + g (Wout U) and its four
+ * backward products, 6 x (128 + 512) x (p + 1), and the attention's twelve (128 + 512)-wide mixes, dots and
+ * per-token sums, 6 x 12 x 640. Per step, over the 2p + 1 token rows: the 128 x 128 tables (K, V, VO and
+ * their gradients), the 128 x 512 ones (VOW, Wo Win, and what multiplies du back), and Wout U three times.
+ */
 export function transformerFlops(n: number, p: number): number {
-  return 6 * 128 * n * (2 * 512 + p + 1);
+  const rows = 2 * p + 1;
+  const perExample = 6 * 640 * (p + 1) + 6 * 12 * 640;
+  const perStep = 2 * 128 * 128 * (9 * rows + 2) + 2 * 128 * 512 * (3 * rows + 258) + 6 * 512 * 128 * (p + 1);
+  return n * perExample + perStep;
 }
 
 /** FLOPs of one step of the paper's formulation (matrix products only), as PyTorch computes it. */
@@ -321,7 +331,7 @@ async function main(): Promise<void> {
   if (options.engines.includes('wasm-fma')) console.log(`FMA kernels: ${fmaIdentity()} (the probe's answer on this machine: fused or unfused)`);
   console.log(`${options.seconds}s per measurement; wasm (both builds), PyTorch and the SIMD ceilings alternate ${options.rounds} rounds, best round kept; peak assumed ${options.peak.f32} / ${options.peak.f64} GFLOP/s (f32 / f64)`);
   console.log('FLOPs per step: MLP ours 6*256*n*p + 3*2*128*512*p (factorized), PyTorch 6*256*n*(256+p) (paper formulation);');
-  console.log('  transformer ours 6*128*n*(2*512+p+1) (MLP block and unembedding), PyTorch 6*128*n*(8*128+2*512+p+1) (per example)\n');
+  console.log('  transformer ours 6*640*n*(p+1) + 6*12*640*n + the per-step token tables (transformerFlops), PyTorch 6*128*n*(8*128+2*512+p+1) (per example)\n');
   const ceiling = await createSimdCeiling();
   const rows = await runBenchmark(options, ceiling);
   console.log(

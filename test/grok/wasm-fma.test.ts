@@ -17,7 +17,7 @@ import { multiplyAddSemantics, WASM_FMA_KERNELS_PATH, wasmIdentity } from '../..
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 // In a fresh process under the given V8 flags: the FMA kernels' identity and the probe's answers, and the
-// sha256 of an MLP's gradients (p 23, seed 9, CE, tau 1.3) from each build, f32 and f64.
+// sha256 of each model's gradients (p 23, seed 9, CE, tau 1.3) from each build, f32 and f64.
 const SCRIPT = `
 import { createHash } from 'node:crypto';
 import * as fma from './src/grok/kernels/wasm/fma.ts';
@@ -26,18 +26,20 @@ import { makeSplit } from './src/grok/data.ts';
 import { initializeParameters } from './src/grok/models/init.ts';
 const p = 23;
 const batch = makeSplit(p, 9, 0.4).train;
-const gradients = (create, precision) => {
-  const kernel = create({ model: 'mlp', p, precision });
-  initializeParameters(kernel.params, 'mlp', p, 9);
+const gradients = (create, model, precision) => {
+  const kernel = create({ model, p, precision });
+  initializeParameters(kernel.params, model, p, 9);
   kernel.lossAndGrad(batch, 'ce', 1.3);
   const h = createHash('sha256');
-  for (const name of ['E', 'W1', 'b1', 'W2', 'b2']) h.update(new Uint8Array(kernel.grads[name].buffer, kernel.grads[name].byteOffset, kernel.grads[name].byteLength));
+  for (const name of Object.keys(kernel.grads).sort()) h.update(new Uint8Array(kernel.grads[name].buffer, kernel.grads[name].byteOffset, kernel.grads[name].byteLength));
   return h.digest('hex');
 };
 const out = { identity: fma.wasmIdentity(), semantics: fma.multiplyAddSemantics() };
-for (const precision of ['f32', 'f64']) {
-  out['fma ' + precision] = gradients(fma.createWasmKernel, precision);
-  out['plain ' + precision] = gradients(plain.createWasmKernel, precision);
+for (const model of ['mlp', 'transformer']) {
+  for (const precision of ['f32', 'f64']) {
+    out[model + ' fma ' + precision] = gradients(fma.createWasmKernel, model, precision);
+    out[model + ' plain ' + precision] = gradients(plain.createWasmKernel, model, precision);
+  }
 }
 console.log(JSON.stringify(out));
 `;
@@ -55,6 +57,7 @@ function runUnder(v8Flags: string[]): Run {
 
 const sha = createHash('sha256').update(readFileSync(WASM_FMA_KERNELS_PATH)).digest('hex').slice(0, 16);
 const thisMachine = multiplyAddSemantics();
+const MODELS = ['mlp', 'transformer'] as const;
 
 describe('the multiply-add probe of the FMA kernels', () => {
   it('names the binary and the probe answer in the identity', () => {
@@ -68,12 +71,14 @@ describe('the multiply-add probe of the FMA kernels', () => {
     for (const run of unfused) {
       expect(run.semantics).toEqual({ f32: 'unfused', f64: 'unfused' });
       expect(run.identity).toBe(`kernels-wasm-fma/${sha}/unfused`);
-      // unfused, the MLP's multiply-adds are build/kernels.wasm's multiply then add, in the same order:
+      // unfused, both models' multiply-adds are build/kernels.wasm's multiply then add, in the same order:
       // the same bits (the probe's answer describes what the kernels do)
-      expect(run['fma f32']).toBe(run['plain f32']);
-      expect(run['fma f64']).toBe(run['plain f64']);
+      for (const model of MODELS) {
+        expect(run[`${model} fma f32`], model).toBe(run[`${model} plain f32`]);
+        expect(run[`${model} fma f64`], model).toBe(run[`${model} plain f64`]);
+      }
     }
-    expect(unfused[1]['fma f32']).toBe(unfused[0]['fma f32']);
+    for (const model of MODELS) expect(unfused[1][`${model} fma f32`], model).toBe(unfused[0][`${model} fma f32`]);
   });
 
   it.runIf(thisMachine.f32 === 'fused')('answers fused on this machine (which has FMA), and fused kernels give other bits than kernels.wasm', () => {
@@ -81,9 +86,12 @@ describe('the multiply-add probe of the FMA kernels', () => {
     expect(fused.semantics).toEqual({ f32: 'fused', f64: 'fused' });
     expect(fused.identity).toBe(`kernels-wasm-fma/${sha}/fused`);
     expect(fused.identity).not.toBe(runUnder(['--no-enable-fma3']).identity);
-    expect(fused['fma f32']).not.toBe(fused['plain f32']);
-    expect(fused['fma f64']).not.toBe(fused['plain f64']);
-    // the optimizing compiler alone fuses too: the same bits as a run that starts in the baseline compiler
-    expect(runUnder(['--no-liftoff'])['fma f32']).toBe(fused['fma f32']);
+    const optimizingOnly = runUnder(['--no-liftoff']);
+    for (const model of MODELS) {
+      expect(fused[`${model} fma f32`], model).not.toBe(fused[`${model} plain f32`]);
+      expect(fused[`${model} fma f64`], model).not.toBe(fused[`${model} plain f64`]);
+      // the optimizing compiler alone fuses too: the same bits as a run that starts in the baseline compiler
+      expect(optimizingOnly[`${model} fma f32`], model).toBe(fused[`${model} fma f32`]);
+    }
   });
 });

@@ -6,9 +6,9 @@
  * relaxed SIMD, where each is a multiply then an add, rounded twice, and build/kernels-fma.wasm with
  * `--enable relaxed-simd`, where each is one relaxed_madd, which V8 compiles to a fused multiply-add (one
  * rounding) on a CPU that has one. ASC_FEATURE_RELAXED_SIMD is a compile-time constant, so each build
- * compiles one branch only and build/kernels.wasm keeps the very bytes it had before the FMA build existed
- * (its sha256 is the kernels' identity in every training key). Operand order is kept as the sources had it
- * (acc + a·b, a·b + c): IEEE addition commutes, but the bytes of the first binary would not.
+ * compiles one branch only and build/kernels.wasm holds no relaxed instruction. Every multiply-add of the
+ * kernels goes through these two, so where relaxed_madd does not fuse, build/kernels-fma.wasm computes
+ * build/kernels.wasm's very bits (test/grok/wasm-fma.test.ts holds both models to it).
  *
  * Which of the two relaxed_madd is (fused or not) differs between machines: the FMA loader probes it and
  * puts the answer in the kernels' identity (src/grok/kernels/wasm/fma.ts).

@@ -9,11 +9,15 @@
  *
  * Exact per-token precomputation: the query comes from the constant "=" position, so q is one vector per
  * step; x_0 depends on a only, x_1 on b only. With the 2p + 1 token rows X = [E[t] + P[0] (t < p);
- * E[t] + P[1] (t < p); E[p] + P[2]], the keys K = X Wk, values V = X Wv, scores S[row][h] and head outputs
- * through Wo, VO[row][h] = V[row]_h Wo_h, are tables made once per step. An example then costs a 3-way
- * softmax per head and 12 scaled 128-vector additions; the MLP block (128 -> 512 -> 128) and the
- * unembedding are block-sized matrix products (gemm.ts), as in mlp.ts. Backward accumulates per-token
- * sums of the score and VO gradients and multiplies back at token level once per step.
+ * E[t] + P[1] (t < p); E[p] + P[2]], the keys K = X Wk, values V = X Wv, scores S[row][h], head outputs
+ * through Wo, VO[row][h] = V[row]_h Wo_h, and those outputs carried on through Win,
+ * VOW[row][h] = V[row]_h (Wo Win)_h, are tables made once per step. An example then costs a 3-way softmax
+ * per head and 12 scaled additions of 128-vectors (r) and of 512-vectors (u = x_2 Win + sum alpha VOW):
+ * the first layer of the MLP block is never multiplied per example. The second layer and the unembedding
+ * are one product, r2 U = r U + GELU(u) (Wout U), so an example costs 512 x (p + 1) there, not
+ * 512 x 128 + 128 x (p + 1). Backward mirrors both: dg = dz (Wout U)^T; the weight gradients of Win, Wout
+ * and Wo come from per-step sums (G^T dz, and the per-token sums of alpha du and alpha dr2) multiplied back
+ * at token level once per step. About a third of the per-example arithmetic of the plain formulation.
  *
  * Every gradient is a sum over the examples in batch order whatever the block size (the gemm adds k in
  * increasing order and the accumulators carry across blocks). One instance serves one kernel; tfLayout
@@ -80,30 +84,38 @@ let tV: usize = 0; // rows x 128
 let tq: usize = 0; // 128
 let tS: usize = 0; // rows x 4
 let tVO: usize = 0; // rows x 4 x 128
+let tVOW: usize = 0; // rows x 4 x 512: VO[row][h] Win
+let tuX2: usize = 0; // 512: x_2 Win, the residual's share of u
 let tdS: usize = 0; // rows x 4
-let tdVO: usize = 0; // rows x 4 x 128
+let tdVO: usize = 0; // rows x 4 x 128: sum of alpha dr2 per token and head
+let tdVOW: usize = 0; // rows x 4 x 512: sum of alpha du per token and head
 let tdK: usize = 0; // rows x 128
 let tdV: usize = 0; // rows x 128
 let tdX: usize = 0; // rows x 128
 let tdq: usize = 0; // 128
-let tdResidual: usize = 0; // 128: sum over examples of dr (the x_2 residual path)
-// transposed and padded weights
+let tdResidual: usize = 0; // 128: sum over examples of dr2 (the x_2 residual path, before du Win^T)
+let tSumDu: usize = 0; // 512: sum over examples of du
+let tVdU: usize = 0; // 128 x 512: per head h (rows 32h..), sum over tokens of V[row]_h^T dVOW[row][h]
+// weight products and transposed, padded weights
+let tWoWin: usize = 0; // 128 x 512: Wo Win (rows 32h.. are head h's)
+let tWoWinT: usize = 0; // 512 x 128
+let tWU: usize = 0; // 512 x padded: Wout U
+let tWUT: usize = 0; // padded x 512
+let tGdZ: usize = 0; // 512 x padded: sum over examples of GELU(u)^T dz
 let tWqT: usize = 0; // 128 x 128
 let tWkT: usize = 0;
 let tWvT: usize = 0;
 let tWoT: usize = 0;
 let tWinT: usize = 0; // 512 x 128
-let tWoutT: usize = 0; // 128 x 512
 let tUT: usize = 0; // classes x 128
 let tUpad: usize = 0; // 128 x padded
 let tdUpad: usize = 0; // 128 x padded
 // per-block buffers
 let tR: usize = 0; // block x 128: r
-let tG: usize = 0; // block x 512: GELU(u)
+let tG: usize = 0; // block x 512: u, then GELU(u)
 let tGp: usize = 0; // block x 512: GELU'(u)
-let tR2: usize = 0; // block x 128: r2
 let tZ: usize = 0; // block x padded: logits, then their gradient
-let tdR: usize = 0; // block x 128: dr2, then dr
+let tdR: usize = 0; // block x 128: dr2
 let tdU: usize = 0; // block x 512: dg, then du
 let tAlpha: usize = 0; // block x 3 x 4: attention weights, position-major
 let tRowStats: usize = 0; // block x 16 bytes
@@ -175,26 +187,34 @@ export function tfLayout(modulus: i32, bytesPerElement: i32, chunk: i32, example
   tq = at; at = take(at, d * s);
   tS = at; at = take(at, r * NH * s);
   tVO = at; at = take(at, r * NH * d * s);
+  tVOW = at; at = take(at, r * NH * mm * s);
+  tuX2 = at; at = take(at, mm * s);
   tdS = at; at = take(at, r * NH * s);
   tdVO = at; at = take(at, r * NH * d * s);
+  tdVOW = at; at = take(at, r * NH * mm * s);
   tdK = at; at = take(at, r * d * s);
   tdV = at; at = take(at, r * d * s);
   tdX = at; at = take(at, r * d * s);
   tdq = at; at = take(at, d * s);
   tdResidual = at; at = take(at, d * s);
+  tSumDu = at; at = take(at, mm * s);
+  tVdU = at; at = take(at, d * mm * s);
+  tWoWin = at; at = take(at, d * mm * s);
+  tWoWinT = at; at = take(at, mm * d * s);
+  tWU = at; at = take(at, mm * pd * s);
+  tWUT = at; at = take(at, pd * mm * s);
+  tGdZ = at; at = take(at, mm * pd * s);
   tWqT = at; at = take(at, d * d * s);
   tWkT = at; at = take(at, d * d * s);
   tWvT = at; at = take(at, d * d * s);
   tWoT = at; at = take(at, d * d * s);
   tWinT = at; at = take(at, mm * d * s);
-  tWoutT = at; at = take(at, d * mm * s);
   tUT = at; at = take(at, c * d * s);
   tUpad = at; at = take(at, d * pd * s);
   tdUpad = at; at = take(at, d * pd * s);
   tR = at; at = take(at, b * d * s);
   tG = at; at = take(at, b * mm * s);
   tGp = at; at = take(at, b * mm * s);
-  tR2 = at; at = take(at, b * d * s);
   tZ = at; at = take(at, b * pd * s);
   tdR = at; at = take(at, b * d * s);
   tdU = at; at = take(at, b * mm * s);
@@ -298,35 +318,77 @@ function prepareForward<T>(): void {
   // U padded to whole vectors (padding columns stay zero)
   const rowBytes = <usize>classes * s;
   for (let i = 0; i < D; i++) memory.copy(tUpad + <usize>(i * padded) * s, pU + <usize>i * rowBytes, rowBytes);
+  // the first layer at token level: Wo Win, VOW[r][h] = V[r]_h (Wo Win)_h, and x_2 Win
+  gemm<T>(D, M, D, pWo, D, 1, pWin, M, tWoWin, M, INIT_ZERO, 0);
+  for (let h = 0; h < NH; h++) {
+    gemm<T>(rows, M, HD, tV + <usize>(h * HD) * s, D, 1, tWoWin + <usize>(h * HD * M) * s, M, tVOW + <usize>(h * M) * s, NH * M, INIT_ZERO, 0);
+  }
+  gemm<T>(1, M, D, x2, D, 1, pWin, M, tuX2, M, INIT_ZERO, 0);
+  // the second layer and the unembedding as one product: Wout U
+  gemm<T>(M, padded, D, pWout, D, 1, tUpad, padded, tWU, padded, INIT_ZERO, 0);
 }
 
 function prepareBackward<T>(): void {
   const s = size;
+  const r = <usize>rows;
   transpose<T>(pWq, D, D, tWqT);
   transpose<T>(pWk, D, D, tWkT);
   transpose<T>(pWv, D, D, tWvT);
   transpose<T>(pWo, D, D, tWoT);
   transpose<T>(pWin, D, M, tWinT);
-  transpose<T>(pWout, M, D, tWoutT);
   transpose<T>(pU, D, classes, tUT);
+  transpose<T>(tWoWin, D, M, tWoWinT);
+  transpose<T>(tWU, M, padded, tWUT);
   memory.fill(tdUpad, 0, <usize>(D * padded) * s);
-  memory.fill(gWin, 0, <usize>(D * M) * s);
-  memory.fill(gWout, 0, <usize>(M * D) * s);
-  memory.fill(tdS, 0, <usize>(rows * NH) * s);
-  memory.fill(tdVO, 0, <usize>(rows * NH * D) * s);
+  memory.fill(tGdZ, 0, <usize>(M * padded) * s);
+  memory.fill(tdS, 0, r * <usize>NH * s);
+  memory.fill(tdVO, 0, r * <usize>(NH * D) * s);
+  memory.fill(tdVOW, 0, r * <usize>(NH * M) * s);
   memory.fill(tdResidual, 0, <usize>D * s);
+  memory.fill(tSumDu, 0, <usize>M * s);
   lossTotal = 0;
 }
 
 // ---------------------------------------------------------------- block pieces
 
-/** r = x_2 + sum_h sum_j alpha_jh VO[row_j][h] for examples first..first+m; stores alpha. */
+/**
+ * sum_h sum_j alpha_jh table[row_j][h] for one vector of the three rows' entries (w per head): the twelve
+ * weights come in splatted once per example, h-major as the sum runs.
+ */
+@inline
+function mix<T>(
+  tA: usize, tB: usize, tE: usize, w: usize, q: usize,
+  a00: v128, a01: v128, a02: v128, a10: v128, a11: v128, a12: v128,
+  a20: v128, a21: v128, a22: v128, a30: v128, a31: v128, a32: v128,
+): v128 {
+  const hw = w * size;
+  let acc = madd<T>(v128.splat<T>(<T>0), a00, v128.load(tA + q));
+  acc = madd<T>(acc, a01, v128.load(tB + q));
+  acc = madd<T>(acc, a02, v128.load(tE + q));
+  acc = madd<T>(acc, a10, v128.load(tA + hw + q));
+  acc = madd<T>(acc, a11, v128.load(tB + hw + q));
+  acc = madd<T>(acc, a12, v128.load(tE + hw + q));
+  acc = madd<T>(acc, a20, v128.load(tA + 2 * hw + q));
+  acc = madd<T>(acc, a21, v128.load(tB + 2 * hw + q));
+  acc = madd<T>(acc, a22, v128.load(tE + 2 * hw + q));
+  acc = madd<T>(acc, a30, v128.load(tA + 3 * hw + q));
+  acc = madd<T>(acc, a31, v128.load(tB + 3 * hw + q));
+  return madd<T>(acc, a32, v128.load(tE + 3 * hw + q));
+}
+
+/**
+ * For examples first..first+m: alpha, r = x_2 + sum_h sum_j alpha_jh VO[row_j][h] into tR and
+ * u = x_2 Win + sum_h sum_j alpha_jh VOW[row_j][h] into tG.
+ */
 function attention<T>(first: i32, m: i32): void {
   const s = size;
   const d = <usize>D;
+  const mm = <usize>M;
   const eqRow = 2 * p;
   const x2 = tX + <usize>eqRow * d * s;
   const vSE = tS + <usize>(eqRow * NH) * s;
+  const voE = tVO + <usize>(eqRow * NH) * d * s;
+  const vowE = tVOW + <usize>(eqRow * NH) * mm * s;
   for (let r = 0; r < m; r++) {
     const rowA = load<i32>(idxA + <usize>(first + r) * 4);
     const rowB = p + load<i32>(idxB + <usize>(first + r) * 4);
@@ -347,83 +409,90 @@ function attention<T>(first: i32, m: i32): void {
       v128.store(al + <usize>NH * s + q, v128.div<T>(e1, sum));
       v128.store(al + <usize>(2 * NH) * s + q, v128.div<T>(e2, sum));
     }
+    const a00 = v128.splat<T>(load<T>(al));
+    const a10 = v128.splat<T>(load<T>(al, 1 * sizeof<T>()));
+    const a20 = v128.splat<T>(load<T>(al, 2 * sizeof<T>()));
+    const a30 = v128.splat<T>(load<T>(al, 3 * sizeof<T>()));
+    const a01 = v128.splat<T>(load<T>(al, 4 * sizeof<T>()));
+    const a11 = v128.splat<T>(load<T>(al, 5 * sizeof<T>()));
+    const a21 = v128.splat<T>(load<T>(al, 6 * sizeof<T>()));
+    const a31 = v128.splat<T>(load<T>(al, 7 * sizeof<T>()));
+    const a02 = v128.splat<T>(load<T>(al, 8 * sizeof<T>()));
+    const a12 = v128.splat<T>(load<T>(al, 9 * sizeof<T>()));
+    const a22 = v128.splat<T>(load<T>(al, 10 * sizeof<T>()));
+    const a32 = v128.splat<T>(load<T>(al, 11 * sizeof<T>()));
     const voA = tVO + <usize>(rowA * NH) * d * s;
     const voB = tVO + <usize>(rowB * NH) * d * s;
-    const voE = tVO + <usize>(eqRow * NH) * d * s;
     const out = tR + <usize>r * d * s;
     for (let q: usize = 0; q < d * s; q += 16) {
-      let acc = v128.splat<T>(<T>0);
-      for (let h = 0; h < NH; h++) {
-        const hq = <usize>h * d * s + q;
-        const a0 = v128.splat<T>(load<T>(al + <usize>h * s));
-        const a1 = v128.splat<T>(load<T>(al + <usize>(NH + h) * s));
-        const a2 = v128.splat<T>(load<T>(al + <usize>(2 * NH + h) * s));
-        if (ASC_FEATURE_RELAXED_SIMD) {
-          acc = madd<T>(madd<T>(madd<T>(acc, a0, v128.load(voA + hq)), a1, v128.load(voB + hq)), a2, v128.load(voE + hq));
-        } else {
-          const term = v128.add<T>(
-            v128.add<T>(v128.mul<T>(a0, v128.load(voA + hq)), v128.mul<T>(a1, v128.load(voB + hq))),
-            v128.mul<T>(a2, v128.load(voE + hq)),
-          );
-          acc = v128.add<T>(acc, term);
-        }
-      }
-      v128.store(out + q, v128.add<T>(v128.load(x2 + q), acc));
+      const sum = mix<T>(voA, voB, voE, d, q, a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32);
+      v128.store(out + q, v128.add<T>(v128.load(x2 + q), sum));
+    }
+    const vowA = tVOW + <usize>(rowA * NH) * mm * s;
+    const vowB = tVOW + <usize>(rowB * NH) * mm * s;
+    const u = tG + <usize>r * mm * s;
+    for (let q: usize = 0; q < mm * s; q += 16) {
+      const sum = mix<T>(vowA, vowB, vowE, mm, q, a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32);
+      v128.store(u + q, v128.add<T>(v128.load(tuX2 + q), sum));
     }
   }
 }
 
-/** u = r Win, g = GELU(u) (and g'), r2 = r + g Wout, z = r2 U for m examples already in tR. */
+/** g = GELU(u) in place (and g'), z = r U + g (Wout U) for m examples whose r and u attention() made. */
 function mlpBlockForward<T>(m: i32, withDerivative: bool): void {
   const s = size;
-  gemm<T>(m, M, D, tR, D, 1, pWin, M, tG, M, INIT_ZERO, 0);
   const bytes = <usize>(m * M) * s;
   for (let q: usize = 0; q < bytes; q += 16) {
     const pd = withDerivative ? tGp + q : 0;
     if (sizeof<T>() == 4) gelu32(v128.load(tG + q), tG + q, pd);
     else gelu64(v128.load(tG + q), tG + q, pd);
   }
-  gemm<T>(m, D, M, tG, M, 1, pWout, D, tR2, D, INIT_ZERO, 0);
-  const rb = <usize>(m * D) * s;
-  for (let q: usize = 0; q < rb; q += 16) v128.store(tR2 + q, v128.add<T>(v128.load(tR + q), v128.load(tR2 + q)));
-  gemm<T>(m, padded, D, tR2, D, 1, tUpad, padded, tZ, padded, INIT_ZERO, 0);
+  gemm<T>(m, padded, D, tR, D, 1, tUpad, padded, tZ, padded, INIT_ZERO, 0);
+  gemm<T>(m, padded, M, tG, M, 1, tWU, padded, tZ, padded, INIT_LOAD, 0);
 }
 
 function trainBlock<T>(first: i32, m: i32, crossEntropy: bool, tau: T, scale: T): void {
   const s = size;
   const d = <usize>D;
+  const mm = <usize>M;
   attention<T>(first, m);
   mlpBlockForward<T>(m, true);
   const targets = idxY + <usize>first * 4;
   if (crossEntropy) lossTotal = crossEntropyRows<T>(tZ, m, classes, padded, targets, tMask, tRowStats, tau, scale, lossTotal);
   else lossTotal = squaredErrorRows<T>(tZ, m, padded, targets, tau, scale, lossTotal);
-  // unembedding: dU += r2^T dz, dr2 = dz U^T (the real classes only)
-  gemm<T>(D, padded, m, tR2, 1, D, tZ, padded, tdUpad, padded, INIT_LOAD, 0);
+  // z = r U + g (Wout U): dU collects r^T dz here and Wout^T (G^T dz) once per step, dWout is (G^T dz) U^T;
+  // dr2 = dz U^T (the real classes only), dg = dz (Wout U)^T, du = dg * g'
+  gemm<T>(D, padded, m, tR, 1, D, tZ, padded, tdUpad, padded, INIT_LOAD, 0);
+  gemm<T>(M, padded, m, tG, 1, M, tZ, padded, tGdZ, padded, INIT_LOAD, 0);
   gemm<T>(m, D, classes, tZ, padded, 1, tUT, D, tdR, D, INIT_ZERO, 0);
-  // MLP block: dWout += g^T dr2, du = (dr2 Wout^T) * g', dWin += r^T du, dr = dr2 + du Win^T
-  gemm<T>(M, D, m, tG, 1, M, tdR, D, gWout, D, INIT_LOAD, 0);
-  gemm<T>(m, M, D, tdR, D, 1, tWoutT, M, tdU, M, INIT_ZERO, 0);
+  gemm<T>(m, M, classes, tZ, padded, 1, tWUT, M, tdU, M, INIT_ZERO, 0);
   const ub = <usize>(m * M) * s;
   for (let q: usize = 0; q < ub; q += 16) v128.store(tdU + q, v128.mul<T>(v128.load(tdU + q), v128.load(tGp + q)));
-  gemm<T>(D, M, m, tR, 1, D, tdU, M, gWin, M, INIT_LOAD, 0);
-  gemm<T>(m, D, M, tdU, M, 1, tWinT, D, tdR, D, INIT_LOAD, 0);
-  // attention, per example: the residual x_2 collects dr; per head the three dots g_j = dr . VO[row_j][h],
-  // dVO[row_j][h] += alpha_jh dr, and the softmax backward ds_j = alpha_j (g_j - sum_k alpha_k g_k)
+  // attention, per example, with dr = dr2 + du Win^T never formed: the residual x_2 collects dr2 and du;
+  // per head the three dots g_j = dr . VO[row_j][h] = dr2 . VO[row_j][h] + du . VOW[row_j][h], the
+  // per-token sums of alpha_jh dr2 and alpha_jh du, and the softmax backward ds_j = alpha_j (g_j - sum_k alpha_k g_k)
   const eqRow = 2 * p;
   const voE = tVO + <usize>(eqRow * NH) * d * s;
   const dvoE = tdVO + <usize>(eqRow * NH) * d * s;
+  const vowE = tVOW + <usize>(eqRow * NH) * mm * s;
+  const dvowE = tdVOW + <usize>(eqRow * NH) * mm * s;
   for (let r = 0; r < m; r++) {
     const rowA = load<i32>(idxA + <usize>(first + r) * 4);
     const rowB = p + load<i32>(idxB + <usize>(first + r) * 4);
     const dr = tdR + <usize>r * d * s;
+    const du = tdU + <usize>r * mm * s;
     for (let q: usize = 0; q < d * s; q += 16) v128.store(tdResidual + q, v128.add<T>(v128.load(tdResidual + q), v128.load(dr + q)));
+    for (let q: usize = 0; q < mm * s; q += 16) v128.store(tSumDu + q, v128.add<T>(v128.load(tSumDu + q), v128.load(du + q)));
     const voA = tVO + <usize>(rowA * NH) * d * s;
     const voB = tVO + <usize>(rowB * NH) * d * s;
     const dvoA = tdVO + <usize>(rowA * NH) * d * s;
     const dvoB = tdVO + <usize>(rowB * NH) * d * s;
+    const vowA = tVOW + <usize>(rowA * NH) * mm * s;
+    const vowB = tVOW + <usize>(rowB * NH) * mm * s;
+    const dvowA = tdVOW + <usize>(rowA * NH) * mm * s;
+    const dvowB = tdVOW + <usize>(rowB * NH) * mm * s;
     const al = tAlpha + <usize>(r * 3 * NH) * s;
     for (let h = 0; h < NH; h++) {
-      const hoff = <usize>h * d * s;
       const a0 = load<T>(al + <usize>h * s);
       const a1 = load<T>(al + <usize>(NH + h) * s);
       const a2 = load<T>(al + <usize>(2 * NH + h) * s);
@@ -433,14 +502,25 @@ function trainBlock<T>(first: i32, m: i32, crossEntropy: bool, tau: T, scale: T)
       let g0 = v128.splat<T>(<T>0);
       let g1 = v128.splat<T>(<T>0);
       let g2 = v128.splat<T>(<T>0);
+      const hd = <usize>h * d * s;
       for (let q: usize = 0; q < d * s; q += 16) {
         const x = v128.load(dr + q);
-        g0 = madd<T>(g0, x, v128.load(voA + hoff + q));
-        g1 = madd<T>(g1, x, v128.load(voB + hoff + q));
-        g2 = madd<T>(g2, x, v128.load(voE + hoff + q));
-        v128.store(dvoA + hoff + q, madd<T>(v128.load(dvoA + hoff + q), va0, x));
-        v128.store(dvoB + hoff + q, madd<T>(v128.load(dvoB + hoff + q), va1, x));
-        v128.store(dvoE + hoff + q, madd<T>(v128.load(dvoE + hoff + q), va2, x));
+        g0 = madd<T>(g0, x, v128.load(voA + hd + q));
+        g1 = madd<T>(g1, x, v128.load(voB + hd + q));
+        g2 = madd<T>(g2, x, v128.load(voE + hd + q));
+        v128.store(dvoA + hd + q, madd<T>(v128.load(dvoA + hd + q), va0, x));
+        v128.store(dvoB + hd + q, madd<T>(v128.load(dvoB + hd + q), va1, x));
+        v128.store(dvoE + hd + q, madd<T>(v128.load(dvoE + hd + q), va2, x));
+      }
+      const hm = <usize>h * mm * s;
+      for (let q: usize = 0; q < mm * s; q += 16) {
+        const x = v128.load(du + q);
+        g0 = madd<T>(g0, x, v128.load(vowA + hm + q));
+        g1 = madd<T>(g1, x, v128.load(vowB + hm + q));
+        g2 = madd<T>(g2, x, v128.load(vowE + hm + q));
+        v128.store(dvowA + hm + q, madd<T>(v128.load(dvowA + hm + q), va0, x));
+        v128.store(dvowB + hm + q, madd<T>(v128.load(dvowB + hm + q), va1, x));
+        v128.store(dvowE + hm + q, madd<T>(v128.load(dvowE + hm + q), va2, x));
       }
       const d0 = laneSum<T>(g0);
       const d1 = laneSum<T>(g1);
@@ -456,11 +536,28 @@ function trainBlock<T>(first: i32, m: i32, crossEntropy: bool, tau: T, scale: T)
   }
 }
 
-/** Backward through the token-level tables: scores, VO, keys, values, query, X = E + P. */
+/** The per-step sums multiplied back: Win, Wout, U's second part, then scores, VO, keys, values, query, X = E + P. */
 function finishBackward<T>(): void {
   const s = size;
   const d = <usize>D;
   const scale = <T>SCORE_SCALE;
+  const eqRow = 2 * p;
+  const x2 = tX + <usize>eqRow * d * s;
+  // Wout and U: dWout = (G^T dz) U^T, dU += Wout^T (G^T dz)
+  gemm<T>(M, D, classes, tGdZ, padded, 1, tUT, D, gWout, D, INIT_ZERO, 0);
+  gemm<T>(D, padded, M, pWout, 1, D, tGdZ, padded, tdUpad, padded, INIT_LOAD, 0);
+  // Win: r = x_2 + sum alpha V_h Wo_h, so dWin = x_2^T sum du + sum_h Wo_h^T VdU_h, VdU_h = sum_r V[r]_h^T dVOW[r][h]
+  for (let h = 0; h < NH; h++) {
+    gemm<T>(HD, M, rows, tV + <usize>(h * HD) * s, 1, D, tdVOW + <usize>(h * M) * s, NH * M, tVdU + <usize>(h * HD * M) * s, M, INIT_ZERO, 0);
+  }
+  gemm<T>(D, M, D, pWo, 1, D, tVdU, M, gWin, M, INIT_ZERO, 0);
+  for (let i = 0; i < D; i++) {
+    const xi = v128.splat<T>(load<T>(x2 + <usize>i * s));
+    const row = gWin + <usize>(i * M) * s;
+    for (let q: usize = 0; q < <usize>M * s; q += 16) v128.store(row + q, madd<T>(v128.load(row + q), xi, v128.load(tSumDu + q)));
+  }
+  // the residual path: sum dr = sum dr2 + (sum du) Win^T
+  gemm<T>(1, D, M, tSumDu, M, 1, tWinT, D, tdResidual, D, INIT_LOAD, 0);
   // dK[r]_h = (dS[r][h] / sqrt 32) q_h;  dq_h = sum_r (dS[r][h] / sqrt 32) K[r]_h, in row order
   memory.fill(tdq, 0, d * s);
   for (let r = 0; r < rows; r++) {
@@ -475,16 +572,17 @@ function finishBackward<T>(): void {
       }
     }
   }
-  // VO[r][h] = V[r]_h Wo_h: dV[r]_h = dVO[r][h] Wo_h^T, dWo_h = sum_r V[r]_h^T dVO[r][h]
+  // VO[r][h] = V[r]_h Wo_h, VOW[r][h] = V[r]_h (Wo Win)_h:
+  // dV[r]_h = dVO[r][h] Wo_h^T + dVOW[r][h] (Wo Win)_h^T;  dWo_h = sum_r V[r]_h^T dVO[r][h] + VdU_h Win^T
   for (let h = 0; h < NH; h++) {
     gemm<T>(rows, HD, D, tdVO + <usize>(h * D) * s, NH * D, 1, tWoT + <usize>(h * HD) * s, D, tdV + <usize>(h * HD) * s, D, INIT_ZERO, 0);
+    gemm<T>(rows, HD, M, tdVOW + <usize>(h * M) * s, NH * M, 1, tWoWinT + <usize>(h * HD) * s, D, tdV + <usize>(h * HD) * s, D, INIT_LOAD, 0);
     gemm<T>(HD, D, rows, tV + <usize>(h * HD) * s, 1, D, tdVO + <usize>(h * D) * s, NH * D, gWo + <usize>(h * HD * D) * s, D, INIT_ZERO, 0);
   }
+  gemm<T>(D, D, M, tVdU, M, 1, tWinT, D, gWo, D, INIT_LOAD, 0);
   // K = X Wk, V = X Wv: dWk = X^T dK, dWv = X^T dV, dX = dK Wk^T + dV Wv^T; q = x_2 Wq: dWq = x_2^T dq
   gemm<T>(D, D, rows, tX, 1, D, tdK, D, gWk, D, INIT_ZERO, 0);
   gemm<T>(D, D, rows, tX, 1, D, tdV, D, gWv, D, INIT_ZERO, 0);
-  const eqRow = 2 * p;
-  const x2 = tX + <usize>eqRow * d * s;
   for (let i = 0; i < D; i++) {
     const xi = v128.splat<T>(load<T>(x2 + <usize>i * s));
     const row = gWq + <usize>i * d * s;
