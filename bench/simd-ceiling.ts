@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 import type { Precision } from '../src/grok/kernels/contract.ts';
 import { compileRelaxedSimd } from '../src/grok/kernels/wasm/fma.ts';
+import { WebAssemblyApi } from '../src/grok/kernels/wasm/web-assembly.ts';
 
 interface CeilingExports {
   pairsOf(variant: number): number;
@@ -55,9 +56,8 @@ async function compile(relaxed: boolean): Promise<CeilingExports> {
     apiOptions,
   );
   if (error || !outputs['ceiling.wasm']) throw new Error(`bench: expected ${SOURCE} to compile, found:\n${stderr.join('')}\n${error?.message ?? ''}`);
-  const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
-  const module = relaxed ? compileRelaxedSimd(outputs['ceiling.wasm'], SOURCE) : new wasm.Module(outputs['ceiling.wasm']);
-  return new wasm.Instance(module, {}).exports as CeilingExports;
+  const module = relaxed ? compileRelaxedSimd(outputs['ceiling.wasm'], SOURCE) : new WebAssemblyApi.Module(outputs['ceiling.wasm']);
+  return new WebAssemblyApi.Instance(module, {}).exports as CeilingExports;
 }
 
 export async function createSimdCeiling(): Promise<SimdCeiling> {

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import type { Precision } from '../contract.ts';
 import { kernelLoader, readKernelBinary, type KernelBinary } from './loader.ts';
+import { WebAssemblyApi } from './web-assembly.ts';
 
 export { WasmKernel, WasmMlpKernel, WasmTransformerKernel, type WasmKernelOptions } from './loader.ts';
 export { WasmAdamW } from './wasm-adamw.ts';
@@ -33,12 +34,6 @@ export const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
 /** Which multiply-add this machine's relaxed_madd is: one rounding, or two. */
 export type MultiplyAdd = 'fused' | 'unfused';
 
-// The few WebAssembly JS-API members used here, typed locally (the project's libs do not declare them).
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: object };
-}
-const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /**
  * Compiles a binary that uses relaxed SIMD: as is where the engine has it on, else after turning on

@@ -7,15 +7,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { kernelLoader, readKernelBinary, type KernelBinary } from './loader.ts';
+import { WebAssemblyApi } from './web-assembly.ts';
 
 export { WasmKernel, WasmMlpKernel, WasmTransformerKernel, type WasmKernelOptions } from './loader.ts';
 export { WasmAdamW } from './wasm-adamw.ts';
 
 /** Where the build puts the binary (the repository's build/ folder). */
 export const WASM_KERNELS_PATH = fileURLToPath(new URL('../../../../build/kernels.wasm', import.meta.url));
-
-// The one WebAssembly JS-API member used here, typed locally (the project's libs do not declare it).
-const WebAssemblyApi = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
 
 let compiled: KernelBinary | null = null;
 

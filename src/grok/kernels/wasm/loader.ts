@@ -33,6 +33,7 @@ import {
   type TransformerTensors,
 } from '../contract.ts';
 import { WasmAdamW } from './wasm-adamw.ts';
+import { WebAssemblyApi, type WasmMemory } from './web-assembly.ts';
 
 /** A compiled binary of the kernels: its WebAssembly module, its identity for keys, where it was read. */
 export interface KernelBinary {
@@ -103,16 +104,6 @@ const TRANSFORMER_LAYOUT: ModelLayout = {
   prefix: 'tf',
 };
 
-// The few WebAssembly JS-API members used here, typed locally: the project's TypeScript libs (ES2022 +
-// node) do not declare the WebAssembly namespace.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Instance: new (module: object, imports: object) => { readonly exports: object };
-}
-const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface KernelExports {
   memory: WasmMemory;
