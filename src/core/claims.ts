@@ -223,6 +223,11 @@ export function verdictOf(claim: Claim, r: unknown): { verdict: Verdict; note?: 
   return { verdict: j.pass ? 'converged' : 'diverges', note: j.note };
 }
 
+/** What to do once a claim that expects to diverge passes: `where` names its `expect:` in claims.yaml. */
+export function convergedNote(where: string): string {
+  return `the divergence is gone: the claim passes now; remove \`expect: diverges\` (and its reason) from ${where}`;
+}
+
 /** A number as verify prints it: integers as they are, others to 4 significant digits. */
 export function shortNumber(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Claim, claimsProblem, readPath, shortNumber, verdictOf } from '../../core/claims.ts';
+import { type Claim, claimsProblem, convergedNote, readPath, shortNumber, verdictOf } from '../../core/claims.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { instanceDir, isIntact, readManifest } from '../store/artifacts.ts';
 import { describeValue, GrokpipeError } from '../errors.ts';
@@ -103,7 +103,7 @@ export function evaluateClaims(root: string, plan: Plan, lock: LockFile, cache: 
     if (c.verdict === 'diverges') return { claim, status: 'DIVERGES', reproduced: got.value, note: claim.reason };
     if (c.verdict === 'converged') {
       const at = `${CLAIMS_FILE}:${loaded.src.locate(['claims', i, 'expect'], true).line}`;
-      return { claim, status: 'FAIL', reproduced: got.value, note: `the divergence is gone: the claim passes now; remove \`expect: diverges\` (and its reason) from ${at}` };
+      return { claim, status: 'FAIL', reproduced: got.value, note: convergedNote(at) };
     }
     return { claim, status: c.verdict === 'pass' ? 'PASS' : 'FAIL', reproduced: got.value, note: c.note };
   });

@@ -10,7 +10,7 @@
  * is decided here too, by verify's rule: DIVERGES with its reason while it diverges, FAIL once it passes.
  */
 import { canonicalJson } from '../../../core/canonical-json.ts';
-import { judgeClaim, readPath, verdictOf } from '../../../core/claims.ts';
+import { convergedNote, judgeClaim, readPath, verdictOf } from '../../../core/claims.ts';
 import type { ComparisonCell, Estimate, NumberFormat, Quantity, Tolerance } from '../model.ts';
 import { formatNumber, formatShort } from '../format.ts';
 import type { StudyArtifact, StudyClaim } from './input.ts';
@@ -127,7 +127,7 @@ function expectedDivergence(claim: StudyClaim, value: unknown): { mark: 'DIVERGE
   if (claim.expect !== 'diverges') return null;
   const v = verdictOf(claim, value);
   if (v.verdict === 'diverges') return { mark: 'DIVERGES', why: claim.reason ?? '' };
-  if (v.verdict === 'converged') return { mark: 'FAIL', why: `the divergence is gone: the claim passes now; remove \`expect: diverges\` (and its reason) from claim ${claim.id} of claims.yaml` };
+  if (v.verdict === 'converged') return { mark: 'FAIL', why: convergedNote(`claim ${claim.id} of claims.yaml`) };
   return null;
 }
 
