@@ -1,4 +1,8 @@
-/** Float64 audit (SPEC 5.8): the same cells in float32 and float64; is a slowdown softmax collapse? */
+/**
+ * Float64 audit (SPEC 5.8): the same cells in float32 and float64; is a slowdown softmax collapse? The cells
+ * come from every dependency (each a fan-in of cells), so a float64 re-run can be paired with float32 cells
+ * another stage trained (pipeline.yaml: floor_audit pairs floor_cell with dose_cell).
+ */
 import type { StageDefinition } from '../src/engine/stage.ts';
 import { analyzeFloat64Audit } from '../src/grok/analysis/float64-audit.ts';
 import type { CellResult } from '../src/grok/train/cell.ts';
@@ -25,7 +29,7 @@ export default {
   },
   async run(ctx) {
     const cells: CellResult[] = [];
-    for (const ref of many(ctx.inputs, 'cells')) cells.push(await readCell(ref));
+    for (const dep of Object.keys(ctx.inputs).sort()) for (const ref of many(ctx.inputs, dep)) cells.push(await readCell(ref));
     const pick = (rho: number, precision: string) => {
       const found = cells.find((c) => same(c.config.rho, rho) && c.config.precision === precision);
       if (!found) throw new Error(`${ctx.instance}: no ${precision} cell at rho ${rho} among the audit cells`);

@@ -25,6 +25,7 @@ export interface CellSpec {
   seedIds?: number[];
   /** Logged series as functions of (step, seed index); default constants. */
   L?: Series | number;
+  trainLoss?: Series | number;
   collapse?: Series | number;
   saturation?: Series | number;
   norm?: Series | number;
@@ -45,6 +46,7 @@ export function makeCell(spec: CellSpec): CellResult {
   if (logSteps[logSteps.length - 1] !== finalStep) logSteps.push(finalStep);
   const series = (f: Series | number | undefined, dflt: number) => (typeof f === 'function' ? f : () => (f ?? dflt));
   const L = series(spec.L, 10);
+  const trainLoss = series(spec.trainLoss, 1e-3);
   const collapse = series(spec.collapse, 0);
   const saturation = series(spec.saturation, 0);
   const norm = series(spec.norm, 50);
@@ -77,6 +79,7 @@ export function makeCell(spec: CellSpec): CellResult {
     logSteps,
     log: ids.map((_, i) => ({
       L: logSteps.map((st) => L(st, i)),
+      trainLoss: logSteps.map((st) => trainLoss(st, i)),
       collapse: logSteps.map((st) => collapse(st, i)),
       saturation: logSteps.map((st) => saturation(st, i)),
       norm: logSteps.map((st) => norm(st, i)),

@@ -38,6 +38,7 @@ export interface SeedOutcome {
 /** The logged series the analyses read, per seed, aligned with logSteps. */
 export interface SeedLog {
   L: number[];
+  trainLoss: number[];
   collapse: number[];
   saturation: number[];
   norm: number[];

@@ -36,6 +36,9 @@ export interface PrecisionReading {
   collapse: SeriesReading;
   /** Share of training pairs with max probability > 0.999, read at the same step. */
   saturation: SeriesReading;
+  /** The logit scale L and the training loss at the same step: float32's other trace is a loss at its resolution. */
+  logitScale: SeriesReading;
+  trainLoss: SeriesReading;
 }
 
 export interface AuditCell {
@@ -121,5 +124,7 @@ function readPrecision(c: CellResult): PrecisionReading {
     medianTGrok: summary.medianTGrok,
     collapse: seriesAtGrokOrEnd(c, 'collapse'),
     saturation: seriesAtGrokOrEnd(c, 'saturation'),
+    logitScale: seriesAtGrokOrEnd(c, 'L'),
+    trainLoss: seriesAtGrokOrEnd(c, 'trainLoss'),
   };
 }

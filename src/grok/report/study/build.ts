@@ -48,6 +48,7 @@ export function buildStudyReport(raw: StudyReportInput): ReportModel {
     grid: unique(raw.grid),
     memorization: unique(raw.memorization),
     dose: unique(raw.dose),
+    floor: unique(raw.floor ?? []),
     forks: unique(raw.forks),
     free: unique(raw.free),
     layers: unique(raw.layers ?? []),
@@ -58,7 +59,7 @@ export function buildStudyReport(raw: StudyReportInput): ReportModel {
   const sections: Array<Section | null> = [
     headlineSection(input.claims, artifacts, input.profile),
     freeControlsSection(input.free),
-    doseResponseSection(input.dose, published),
+    doseResponseSection(input.dose, published, input.floor ?? []),
     temperatureSection(arms, published),
     dissociationSection(input.dissociation, arms, published),
     collapseGridSection(input.grid, published),

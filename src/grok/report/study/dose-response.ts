@@ -1,7 +1,8 @@
 /** Experiment 2, the dose response: ln T_grok linear in the held norm until the softmax collapses. */
 import type { DoseCellStatus, DoseResponseResult } from '../../analysis/dose-response.ts';
-import { formatShort } from '../format.ts';
-import type { Cell, FitLine, LineSeries, Section } from '../model.ts';
+import type { Float64AuditResult, PrecisionReading } from '../../analysis/float64-audit.ts';
+import { formatNumber, formatShort } from '../format.ts';
+import type { Cell, FitLine, LineSeries, Section, Table } from '../model.ts';
 import {
   byKey,
   fixed,
@@ -10,14 +11,82 @@ import {
   grokkedOf,
   gridValue,
   INTEGER,
+  LOGIT_SCALE,
   logitScaleCell,
   numberCell,
+  percent,
   R_SQUARED,
   rhoLabel,
   times,
 } from './cells.ts';
 import type { StudyArtifact } from './input.ts';
+import { ratioCell } from './precision.ts';
 import { type PublishedValues, withoutEmptyPaperColumns } from './published.ts';
+
+const LOSS = { kind: 'significant', digits: 2 } as const;
+
+/** "T_grok 23 388, L 1 798 and training loss 2.4×10⁻⁷ at grokking", or the same at the last step when it did not grok. */
+function readingWords(r: PrecisionReading): string {
+  const when = r.medianTGrok === null ? `has not grokked by step ${formatNumber(r.summary.finalStep, INTEGER)}` : `groks at step ${formatNumber(r.medianTGrok, INTEGER)}`;
+  const at = r.logitScale.at === 'grok' ? 'there' : `at step ${formatNumber(r.logitScale.step, INTEGER)}`;
+  return `${when}, with L ${formatNumber(r.logitScale.value, LOGIT_SCALE)} and training loss ${formatNumber(r.trainLoss.value, LOSS)} ${at}`;
+}
+
+/**
+ * Dose cells trained again in float64 (floor_audit): a cell the collapse cut leaves out may still be read
+ * against the paper's; this says whether its float32 T_grok is the norm's doing or float32's.
+ */
+function floorParts(floor: ReadonlyArray<StudyArtifact<Float64AuditResult>>): { text: string[]; table: Table | null } {
+  const cells = byKey(floor, (a) => a.data.p).flatMap(({ data: a }) => a.cells.map((c) => ({ p: a.p, c })));
+  if (cells.length === 0) return { text: [], table: null };
+  const text = [
+    'Float32 or the norm? ' +
+      cells
+        .map(({ p, c }) => `At p = ${p}, ${rhoLabel(c.rho)}, float32 ${readingWords(c.f32)}; float64 ${readingWords(c.f64)} (verdict: ${c.verdict}).`)
+        .join(' ') +
+      ' A training loss near float32’s resolution (about 10⁻⁷ per pair) leaves the correct class a gradient of a few units in ' +
+      'the last place, even where no probability rounds to exactly 1 (the collapse fraction): a float32 T_grok there is set by ' +
+      'rounding, not by the held norm alone.',
+  ];
+  const rows: Cell[][] = cells.map(({ p, c }) => [
+    { kind: 'number', value: p, format: INTEGER },
+    gridValue(c.rho),
+    grokCell(c.f32.summary),
+    grokCell(c.f64.summary),
+    ratioCell(c),
+    numberCell(c.f32.logitScale.value, LOGIT_SCALE),
+    numberCell(c.f64.logitScale.value, LOGIT_SCALE),
+    numberCell(c.f32.trainLoss.value, LOSS),
+    numberCell(c.f64.trainLoss.value, LOSS),
+    numberCell(c.f32.collapse.value, percent(1)),
+    c.verdict,
+  ]);
+  return {
+    text,
+    table: {
+      id: 'dose-float64',
+      caption:
+        'Dose cells trained again in float64 and audited as the float64 audit is (floor_audit): median T_grok per precision, ' +
+        'their ratio (“≥”: float64 did not grok, its last step over T32), and L, the training loss and the float32 ' +
+        'softmax-collapse fraction, each the mean over seeds at the logged step nearest the median T_grok, or at the last step ' +
+        'when the cell did not grok.',
+      columns: [
+        { header: 'p' },
+        { header: 'ρ' },
+        { header: 'T_grok f32' },
+        { header: 'T_grok f64' },
+        { header: 'T64/T32' },
+        { header: 'L f32' },
+        { header: 'L f64' },
+        { header: 'train loss f32' },
+        { header: 'train loss f64' },
+        { header: 'collapse f32' },
+        { header: 'verdict' },
+      ],
+      rows,
+    },
+  };
+}
 
 const STATUS_WORDS: Record<DoseCellStatus, string> = {
   used: 'in the fit',
@@ -26,8 +95,13 @@ const STATUS_WORDS: Record<DoseCellStatus, string> = {
   'not-grokked': 'not grokked',
 };
 
-export function doseResponseSection(dose: ReadonlyArray<StudyArtifact<DoseResponseResult>>, published: PublishedValues): Section | null {
+export function doseResponseSection(
+  dose: ReadonlyArray<StudyArtifact<DoseResponseResult>>,
+  published: PublishedValues,
+  floor: ReadonlyArray<StudyArtifact<Float64AuditResult>> = [],
+): Section | null {
   if (dose.length === 0) return null;
+  const float64 = floorParts(floor);
   const sorted = byKey(dose, (a) => a.data.p);
   const first = sorted[0].data;
   const fitRows: Cell[][] = sorted.map((artifact) => {
@@ -82,6 +156,7 @@ export function doseResponseSection(dose: ReadonlyArray<StudyArtifact<DoseRespon
         'The fit ln T_grok = c + α‖W‖ is ordinary least squares on the cell medians against the absolute held norm, over the ' +
         `cells before the softmax-collapse cut (the first ρ at which L jumps more than ${formatShort(first.jumpFactor)}× from the ` +
         `previous cell, and every ρ above it) and with ρ ≤ ${formatShort(first.rhoMax)}.`,
+      ...float64.text,
     ],
     tables: [
       withoutEmptyPaperColumns({
@@ -120,6 +195,7 @@ export function doseResponseSection(dose: ReadonlyArray<StudyArtifact<DoseRespon
         ],
         rows: cellRows,
       },
+      ...(float64.table ? [float64.table] : []),
     ],
     figures: [
       {

@@ -48,6 +48,8 @@ export interface StudyReportInput {
   memorization: Array<StudyArtifact<MemorizationControlResult>>;
   /** Experiment 2: dose[p=..]/dose.json. */
   dose: Array<StudyArtifact<DoseResponseResult>>;
+  /** Experiment 2's float64 re-runs, audited as experiment 8: floor_audit[p=..]/audit.json (absent: none). */
+  floor?: Array<StudyArtifact<Float64AuditResult>>;
   /** Experiment 7: forks[p=..]/forks.json. */
   forks: Array<StudyArtifact<SameStateForksResult>>;
   /** Experiment 8: audit/audit.json. */
@@ -72,6 +74,7 @@ export function allArtifacts(input: StudyReportInput): StudyArtifact[] {
     ...input.grid,
     ...input.memorization,
     ...input.dose,
+    ...(input.floor ?? []),
     ...input.forks,
     ...(input.audit ? [input.audit] : []),
     ...(input.transformer ? [input.transformer] : []),

@@ -9,7 +9,7 @@ import { type PublishedValues, withoutEmptyPaperColumns } from './published.ts';
 const SHARE_OF_PAIRS = percent(1);
 
 /** T64/T32, or a lower bound when float64 did not grok by its last step. */
-function ratioCell(c: AuditCell): Cell {
+export function ratioCell(c: AuditCell): Cell {
   if (c.t64OverT32 !== null) return numberCell(c.t64OverT32, times(2));
   if (c.t64OverT32AtLeast !== null) return `≥ ${formatNumber(c.t64OverT32AtLeast, times(2))}`;
   return c.f32.medianTGrok === null ? 'f32 not grokked' : 'not defined';
