@@ -13,12 +13,15 @@ export interface Rate {
   measured: string;
 }
 
+const BENCH = 'npm run bench (build/kernels-fma.wasm, the kernels the study runs; best of 3 rounds, idle machine, 2-core AMD EPYC), README "Benchmarks"';
+
 export const SEED_STEP_RATES: readonly Rate[] = [
-  { model: 'mlp', p: 59, precision: 'f32', seedStepsPerSecond: 197.3, measured: 'npm run bench (wasm, best round, idle machine), README "Benchmarks"' },
-  { model: 'mlp', p: 59, precision: 'f64', seedStepsPerSecond: 89.9, measured: 'npm run bench (wasm, best round, idle machine), README "Benchmarks"' },
-  { model: 'mlp', p: 97, precision: 'f32', seedStepsPerSecond: 55.0, measured: 'npm run bench (wasm, best round, idle machine), README "Benchmarks"' },
-  { model: 'mlp', p: 97, precision: 'f64', seedStepsPerSecond: 26.5, measured: 'npm run bench (wasm, best round, idle machine), README "Benchmarks"' },
-  { model: 'transformer', p: 59, precision: 'f32', seedStepsPerSecond: 31, measured: 'issue 11 ("~31 seed-steps/s", the training speed measured on this 2-core machine when it was filed)' },
+  { model: 'mlp', p: 59, precision: 'f32', seedStepsPerSecond: 249.6, measured: BENCH },
+  { model: 'mlp', p: 59, precision: 'f64', seedStepsPerSecond: 122.4, measured: BENCH },
+  { model: 'mlp', p: 97, precision: 'f32', seedStepsPerSecond: 73.1, measured: BENCH },
+  { model: 'mlp', p: 97, precision: 'f64', seedStepsPerSecond: 34.5, measured: BENCH },
+  { model: 'transformer', p: 59, precision: 'f32', seedStepsPerSecond: 70.4, measured: BENCH },
+  { model: 'transformer', p: 59, precision: 'f64', seedStepsPerSecond: 35.0, measured: BENCH },
 ];
 
 /**
@@ -32,7 +35,8 @@ export function seedStepsPerSecond(model: Rate['model'], p: number, precision: R
   // No float64 measurement for a model: float32's rate at the MLP's measured f64/f32 ratio.
   if (!known.length) {
     const f32 = seedStepsPerSecond(model, p, 'f32');
-    return { rate: f32.rate * (89.9 / 197.3), basis: `${f32.basis} x 0.46 (the MLP's f64/f32 ratio)` };
+    const ratio = seedStepsPerSecond('mlp', 59, 'f64').rate / seedStepsPerSecond('mlp', 59, 'f32').rate;
+    return { rate: f32.rate * ratio, basis: `${f32.basis} x ${ratio.toFixed(2)} (the MLP's f64/f32 ratio at p=59)` };
   }
   const exact = known.find((r) => r.p === p);
   if (exact) return { rate: exact.seedStepsPerSecond, basis: `${exact.seedStepsPerSecond} seed-steps/s measured (${model} p=${p} ${precision})` };
