@@ -8,6 +8,10 @@
  * name every tsconfig the bundler could read), while an option that only type-checks moves no key; the
  * `runtime` component holds Node's major version; a linked package's files are in the code closure by
  * content. cmd stages have neither component, and their `command` holds `${deps.x}` as written.
+ * Later finding: the closure read "paths" from the root tsconfig.json only, without its "extends", while
+ * esbuild reads the importing file's nearest config with its chain; an alias set in a base config went
+ * into the key as a package "not installed", and editing the aliased file left the stage up to date.
+ * Class: one reader of tsconfig files (src/engine/hashing/tsconfig-files.ts) for the resolver and the key.
  */
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -161,5 +165,38 @@ export default {
     expect((await cli(repo, 'repro')).code).toBe(0);
     const m = JSON.parse(repo.read('artifacts/u/manifest.json'));
     expect(Object.keys(m.components.code)).toEqual(['stages/u.ts']);
+  });
+});
+
+describe('"paths" are read as the bundler reads them', () => {
+  const ALIASED = `import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { b } from '@app/alias.ts';
+export default {
+  params: { type: 'object' },
+  async run(ctx: any) { await writeFile(join(ctx.outDir, 'b.json'), JSON.stringify({ b })); },
+};
+`;
+  test.each([
+    ['in a base config the root tsconfig.json extends (targets relative to the base)', { 'tsconfig.json': '{ "extends": "./config/base.json" }', 'config/base.json': tsconfigWith({ paths: { '@app/*': ['../lib/app/*'] } }) }],
+    ['in the stage folder\'s own tsconfig.json', { 'tsconfig.json': tsconfigWith({ strict: true }), 'stages/tsconfig.json': tsconfigWith({ paths: { '@app/*': ['../lib/app/*'] } }) }],
+  ])('an alias %s: the aliased file is in the key, and an edit of it reruns the stage', async (_where, configs) => {
+    const repo = makeRepo({
+      'pipeline.yaml': 'version: 1\nstages:\n  u:\n    uses: stages/u.ts\n',
+      'package.json': '{ "type": "module" }\n',
+      'stages/u.ts': ALIASED,
+      'lib/app/alias.ts': "export const b = 'b1';\n",
+      ...configs,
+    });
+    const r = await cli(repo, 'repro');
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(JSON.parse(repo.read('artifacts/u/b.json'))).toEqual({ b: 'b1' });
+    const m = JSON.parse(repo.read('artifacts/u/manifest.json'));
+    expect(Object.keys(m.components.code)).toEqual(['lib/app/alias.ts', 'stages/u.ts']);
+    expect(m.components.packages ?? {}).toEqual({});
+    repo.write('lib/app/alias.ts', "export const b = 'b2';\n");
+    expect((await cli(repo, 'status', '--why')).out).toMatch(/code\s+lib\/app\/alias\.ts/);
+    expect((await cli(repo, 'repro')).code).toBe(0);
+    expect(JSON.parse(repo.read('artifacts/u/b.json'))).toEqual({ b: 'b2' });
   });
 });

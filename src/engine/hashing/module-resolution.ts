@@ -2,7 +2,8 @@
  * Where an import specifier leads, decided as Node (with tsx's TypeScript additions) decides at run
  * time: relative and absolute paths and file: URLs (with `.js` written for a `.ts` file, and missing
  * extensions, as tsx allows), package.json "imports" (`#lib/x.ts`), a package importing itself by name
- * through its "exports", tsconfig.json "paths" and "baseUrl", node: builtins, and bare packages (whose
+ * through its "exports", "paths" and "baseUrl" of the importing file's tsconfig.json with its "extends"
+ * (tsconfig-files.ts, the reader the key's compiler component uses too), node: builtins, and bare packages (whose
  * files live in node_modules and are pinned by npm's lock file; the closure records name and version).
  *
  * Every file is returned by its real path: Node loads a symlinked module from its target, and a link
@@ -13,6 +14,7 @@ import { builtinModules } from 'node:module';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ImportKind } from './import-scan.ts';
+import { nearestConfig, pathMapping, type PathMapping } from './tsconfig-files.ts';
 
 export type Resolution =
   /** `path` is the real path; `lexical` the path as named, before symlinks were followed. */
@@ -31,12 +33,6 @@ interface PackageJson {
   exports?: unknown;
 }
 
-interface TsPaths {
-  dir: string;
-  baseUrl: string | null;
-  paths: Record<string, string[]>;
-}
-
 export function packageName(spec: string): string {
   const parts = spec.split('/');
   return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
@@ -52,7 +48,7 @@ function isFile(p: string): boolean {
 
 export class ModuleResolver {
   private readonly packageJsons = new Map<string, { dir: string; json: PackageJson } | null>();
-  private tsPaths: TsPaths | null | undefined;
+  private readonly pathMappings = new Map<string, PathMapping | null>();
 
   constructor(readonly root: string) {}
 
@@ -65,7 +61,7 @@ export class ModuleResolver {
     if (/^[a-z][a-z0-9+.-]*:/i.test(spec)) return { kind: 'unresolved', why: `a URL of scheme ${spec.split(':')[0]}:, which is not a file in the repository` };
     const conditions = kind === 'require' ? ['node', 'require', 'default'] : ['node', 'import', 'default'];
     if (spec.startsWith('#')) return this.packageImports(spec, from, conditions);
-    const viaTs = this.tsconfigPaths(spec);
+    const viaTs = this.tsconfigPaths(spec, from);
     if (viaTs) return viaTs;
     const self = this.selfReference(spec, from, conditions);
     if (self) return self;
@@ -150,8 +146,8 @@ export class ModuleResolver {
     return this.file(join(scope.dir, target), spec);
   }
 
-  private tsconfigPaths(spec: string): Resolution | null {
-    const ts = this.tsconfig();
+  private tsconfigPaths(spec: string, from: string): Resolution | null {
+    const ts = this.pathMapping(from);
     if (!ts) return null;
     let best: { prefix: string; suffix: string; targets: string[] } | null = null;
     for (const [pattern, targets] of Object.entries(ts.paths)) {
@@ -161,11 +157,10 @@ export class ModuleResolver {
       const hit = star < 0 ? spec === pattern : spec.startsWith(prefix) && spec.endsWith(suffix) && spec.length >= prefix.length + suffix.length;
       if (hit && (!best || prefix.length > best.prefix.length)) best = { prefix, suffix, targets };
     }
-    const base = ts.baseUrl ?? ts.dir;
     if (best) {
       const middle = spec.slice(best.prefix.length, spec.length - best.suffix.length);
       for (const t of best.targets) {
-        const r = this.file(resolve(base, t.replace('*', middle)), spec);
+        const r = this.file(resolve(ts.pathsBase, t.replace('*', middle)), spec);
         if (r.kind === 'file') return r;
       }
       return { kind: 'unresolved', why: `tsconfig.json "paths" maps ${spec} to ${best.targets.join(', ')}, and none of them is a file`, hint: 'fix the alias in tsconfig.json or the import' };
@@ -177,22 +172,12 @@ export class ModuleResolver {
     return null;
   }
 
-  /** compilerOptions.paths and baseUrl of the repository's tsconfig.json (JSON with comments allowed). */
-  private tsconfig(): TsPaths | null {
-    if (this.tsPaths !== undefined) return this.tsPaths;
-    this.tsPaths = null;
-    const file = join(this.root, 'tsconfig.json');
-    if (!isFile(file)) return null;
-    let json: { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
-    try {
-      json = JSON.parse(stripJsonComments(readFileSync(file, 'utf8')));
-    } catch {
-      return null;
-    }
-    const co = json.compilerOptions ?? {};
-    if (!co.paths && !co.baseUrl) return null;
-    this.tsPaths = { dir: this.root, baseUrl: co.baseUrl ? resolve(this.root, co.baseUrl) : null, paths: co.paths ?? {} };
-    return this.tsPaths;
+  /** The "paths" and "baseUrl" in force for `from`: its nearest config's, "extends" followed (tsconfig-files.ts). */
+  private pathMapping(from: string): PathMapping | null {
+    const config = nearestConfig(from);
+    if (config === null) return null;
+    if (!this.pathMappings.has(config)) this.pathMappings.set(config, pathMapping(config));
+    return this.pathMappings.get(config)!;
   }
 }
 
@@ -233,25 +218,4 @@ function pickTarget(target: unknown, conditions: string[], star: string | null):
     }
   }
   return null;
-}
-
-/** JSON with comments and trailing commas (tsconfig.json) made plain JSON. */
-export function stripJsonComments(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-      out += text.slice(start, i + 1);
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      i += 2;
-      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
-      i++;
-    } else out += c;
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
 }

@@ -4,17 +4,14 @@
  * bundle is never stale), and the key's `compiler` component holds the effective options that change the
  * emitted code (less than the files: an edit that cannot change what runs must not move a key).
  *
- * As esbuild does, the config of a file is the nearest tsconfig.json (else jsconfig.json) in its folder or
- * any folder above, outside the repository too, with its `extends` chain merged: a later base overrides an
- * earlier one, the file itself overrides its bases.
+ * Which config governs a file and how its `extends` chain merges is hashing/tsconfig-files.ts, which the
+ * module resolver reads too.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Json } from '../../core/canonical-json.ts';
-import { stripJsonComments } from '../hashing/module-resolution.ts';
+import { basesOf, configOptions, nearestConfig, parsedConfig, resolveExtends, TSCONFIGS } from '../hashing/tsconfig-files.ts';
 
-const TSCONFIGS = ['tsconfig.json', 'jsconfig.json'];
 /**
  * The compilerOptions esbuild honours (esbuild's "tsconfig" documentation), each of which can change the
  * code it emits or the files it resolves; `target` because it decides useDefineForClassFields' default,
@@ -93,76 +90,18 @@ export function compilerSettings(root: string, files: readonly string[]): Record
 export function effectiveCompilerOptions(root: string, files: readonly string[]): Record<string, Record<string, Json>> {
   const out: Record<string, Record<string, Json>> = {};
   for (const config of new Set(files.map((f) => nearestConfig(join(root, f))).filter((c): c is string => c !== null))) {
-    const merged = mergedOptions(root, config, new Set());
-    const options = Object.fromEntries([...EMIT_OPTIONS, UNREADABLE].filter((o) => o in merged).map((o) => [o, merged[o]!]));
-    if (Object.keys(options).length) out[folderName(root, dirname(config))] = options;
+    const { options, unreadable } = configOptions(config);
+    const merged: Record<string, Json> = Object.fromEntries(Object.entries(options).map(([name, set]) => [name, set.value]));
+    if (typeof options.baseUrl?.value === 'string') merged.baseUrl = folderName(root, resolve(dirname(options.baseUrl.config), options.baseUrl.value));
+    if (unreadable) merged[UNREADABLE] = `${folderName(root, dirname(unreadable.config))}: ${unreadable.error}`;
+    const kept = Object.fromEntries([...EMIT_OPTIONS, UNREADABLE].filter((o) => o in merged).map((o) => [o, merged[o]!]));
+    if (Object.keys(kept).length) out[folderName(root, dirname(config))] = kept;
   }
   return out;
-}
-
-function nearestConfig(file: string): string | null {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    for (const name of TSCONFIGS) if (existsSync(join(dir, name)) && statSync(join(dir, name)).isFile()) return join(dir, name);
-    if (dirname(dir) === dir) return null;
-  }
-}
-
-/** compilerOptions of `file` over those of its bases; a config that cannot be read or parsed says so. */
-function mergedOptions(root: string, file: string, seen: Set<string>): Record<string, Json> {
-  if (seen.has(file)) return {};
-  seen.add(file);
-  let json: TsConfig;
-  try {
-    json = parsedConfig(readFileSync(file, 'utf8'));
-  } catch (e) {
-    return { [UNREADABLE]: `${folderName(root, dirname(file))}: ${(e as Error).name}` };
-  }
-  let out: Record<string, Json> = {};
-  for (const ext of basesOf(json)) {
-    const found = resolveExtends(file, ext);
-    if (found) out = { ...out, ...mergedOptions(root, found, seen) };
-  }
-  const own = { ...(json.compilerOptions ?? {}) };
-  if (typeof own.baseUrl === 'string') own.baseUrl = folderName(root, resolve(dirname(file), own.baseUrl));
-  return { ...out, ...own };
 }
 
 function folderName(root: string, dir: string): string {
   const rel = relative(root, dir);
   if (rel.startsWith('..') || isAbsolute(rel)) return OUTSIDE_REPOSITORY;
   return rel === '' ? '.' : rel.split(sep).join('/');
-}
-
-/** The file an `extends` entry of `file` names, as TypeScript finds it (a path, or a package's config). */
-function resolveExtends(file: string, ext: string): string | null {
-  const base = dirname(file);
-  const candidates = ext.startsWith('.') || isAbsolute(ext) ? [resolve(base, ext), resolve(base, `${ext}.json`), join(resolve(base, ext), 'tsconfig.json')] : [];
-  if (!candidates.length) {
-    try {
-      candidates.push(createRequire(file).resolve(ext));
-    } catch {
-      try {
-        candidates.push(createRequire(file).resolve(`${ext}/tsconfig.json`));
-      } catch {
-        return null;
-      }
-    }
-  }
-  return candidates.find((c) => existsSync(c) && statSync(c).isFile()) ?? null;
-}
-
-interface TsConfig {
-  extends?: unknown;
-  compilerOptions?: Record<string, Json>;
-}
-
-/** A tsconfig's text as JSON (comments and trailing commas allowed, as TypeScript and esbuild allow them); throws if it is not. */
-function parsedConfig(text: string): TsConfig {
-  return JSON.parse(stripJsonComments(text)) as TsConfig;
-}
-
-/** The files a tsconfig `extends` (a string or a list). */
-function basesOf(json: TsConfig): string[] {
-  const v = json.extends;
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
 }
