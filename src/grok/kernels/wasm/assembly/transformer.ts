@@ -512,6 +512,9 @@ function trainBlock<T>(first: i32, m: i32, crossEntropy: bool, tau: T, scale: T)
         v128.store(dvoB + hd + q, madd<T>(v128.load(dvoB + hd + q), va1, x));
         v128.store(dvoE + hd + q, madd<T>(v128.load(dvoE + hd + q), va2, x));
       }
+      // The same walk as the loop above, over the MLP half (du against VOW, 512 wide) where that one
+      // covers the residual half (dr against VO, 128 wide): the three running dots g0..g2 carry from one
+      // loop into the other, so they stay two loops of one body rather than a helper returning three sums.
       const hm = <usize>h * mm * s;
       for (let q: usize = 0; q < mm * s; q += 16) {
         const x = v128.load(du + q);
