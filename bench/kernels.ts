@@ -63,6 +63,8 @@ export interface RowResult {
   p: number;
   precision: Precision;
   n: number;
+  /** The BLAS kernels PyTorch ran (OpenBLAS's core type: SkylakeX is AVX-512), when it ran. */
+  torchBlas?: string;
   /** Seed-steps per second per engine (best round); absent when the engine was skipped. */
   stepsPerSecond: Partial<Record<ColumnName, number>>;
   notes: string[];
@@ -121,15 +123,16 @@ export function findTorchPython(): { python: string; version: string } | null {
   return null;
 }
 
-function measureTorch(python: string, model: ModelKind, p: number, precision: Precision, seconds: number): number {
+/** PyTorch's seed-steps per second and the BLAS kernels it ran (torch_common.py's blas_kernels). */
+function measureTorch(python: string, model: ModelKind, p: number, precision: Precision, seconds: number): { stepsPerSecond: number; blas: string } {
   const torchScript = torchScripts[model];
   const oneThread = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   const run = $.sync({ env: oneThread, nothrow: true, quiet: true })`${python} ${torchScript} --p ${p} --precision ${precision} --seconds ${seconds} --fraction ${FRACTION}`;
   if (run.exitCode !== 0) throw new Error(`bench: ${python} ${torchScript} failed (exit ${run.exitCode}):\n${run.stderr}`);
   const line = run.stdout.trim().split('\n').pop() ?? '';
-  const result = JSON.parse(line) as { stepsPerSecond: number; n: number; threads: number };
+  const result = JSON.parse(line) as { stepsPerSecond: number; n: number; threads: number; blas: string };
   if (result.threads !== 1) throw new Error(`bench: expected PyTorch on one thread, found ${result.threads}`);
-  return result.stepsPerSecond;
+  return { stepsPerSecond: result.stepsPerSecond, blas: result.blas };
 }
 
 async function makeKernel(engine: Exclude<EngineName, 'torch'>, model: ModelKind, p: number, precision: Precision): Promise<AnyKernel | string> {
@@ -186,7 +189,8 @@ async function benchmarkRow(
     for (const engine of alternating) {
       if (engine === 'torch') {
         const speed = measureTorch(torch!.python, model, p, precision, options.seconds);
-        row.stepsPerSecond.torch = Math.max(row.stepsPerSecond.torch ?? 0, speed);
+        row.stepsPerSecond.torch = Math.max(row.stepsPerSecond.torch ?? 0, speed.stepsPerSecond);
+        row.torchBlas = speed.blas;
         continue;
       }
       // a fresh kernel per round: its in-module AdamW owns the kernel's moments
@@ -342,6 +346,10 @@ async function main(): Promise<void> {
     `wasm FMA ceiling (128-bit relaxed_madd, 2 FLOPs each; best of the rounds): ${ceiling.fmaGflops.f32.toFixed(1)} GFLOP/s f32x4, ${ceiling.fmaGflops.f64.toFixed(1)} GFLOP/s f64x2` +
       ` = ${(ceiling.fmaGflops.f32 / ceiling.gflops.f32).toFixed(2)}x / ${(ceiling.fmaGflops.f64 / ceiling.gflops.f64).toFixed(2)}x the multiply + add ceiling`,
   );
+  const blas = [...new Set(rows.map((r) => r.torchBlas).filter((b) => b !== undefined))];
+  // OpenBLAS picks its kernels by CPU vendor and model: on an AMD core with AVX-512 it runs its Haswell
+  // (AVX2) kernels unless OPENBLAS_CORETYPE=SkylakeX says otherwise; the ratios are lowest against AVX-512
+  if (blas.length) console.log(`PyTorch's BLAS kernels: ${blas.join(', ')}${process.env.OPENBLAS_CORETYPE ? ` (OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE})` : ''}`);
   console.log('\n' + formatTable(rows, options, ceiling));
   console.log("\nOther processes share this machine's CPUs: figures are noisy (see the load average above).");
 }

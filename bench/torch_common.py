@@ -59,6 +59,22 @@ def adamw_step(params: List[torch.Tensor], decayed: Iterable[torch.Tensor], lr: 
     return train_step
 
 
+def blas_kernels() -> str:
+    """The core type whose kernels the BLAS loaded by this process runs (OpenBLAS's openblas_get_corename:
+    SkylakeX means AVX-512, Haswell or Zen AVX2), or what the BLAS is when that cannot be asked."""
+    import ctypes
+
+    paths = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line and ".so" in line})
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)  # the library already mapped: the same handle, already initialised
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            return "OpenBLAS " + lib.openblas_get_corename().decode()
+        except (OSError, AttributeError):
+            continue
+    return ", ".join(paths) or "no BLAS library mapped"
+
+
 def time_steps(args: argparse.Namespace, n: int, train_step: Callable[[], None], warmup: int) -> None:
     """Warm-up steps (allocator, first-call dispatch), then steps for --seconds; prints one JSON line."""
     for _ in range(warmup):
@@ -74,4 +90,5 @@ def time_steps(args: argparse.Namespace, n: int, train_step: Callable[[], None],
     print(json.dumps({
         "p": args.p, "precision": args.precision, "n": n, "steps": steps, "seconds": elapsed,
         "stepsPerSecond": steps / elapsed, "torch": torch.__version__, "threads": torch.get_num_threads(),
+        "blas": blas_kernels(),
     }))
