@@ -162,8 +162,10 @@ describe.skipIf(noSlurm !== null)(`repro --executor slurm on a real cluster${noS
       }, 60_000);
       expect(ours.find((j) => j.id === slow.id)?.state).toBe('CANCELLED');
       expect(queue().find((j) => j.id === foreignId)?.state).toMatch(/RUNNING|PENDING/);
-      // Nothing half-done was recorded.
-      expect(Object.keys(JSON.parse(repo.read('grokpipe.lock')).profiles.default)).not.toContain('slow');
+      // Nothing half-done was recorded. The lock exists only if some instance finished before Ctrl-C
+      // (the fast ones race the slow one through the queue): no lock records nothing either.
+      const locked = repo.exists('grokpipe.lock') ? (JSON.parse(repo.read('grokpipe.lock')).profiles.default ?? {}) : {};
+      expect(Object.keys(locked)).not.toContain('slow');
     } finally {
       spawnSync('scancel', [foreignId]);
     }
