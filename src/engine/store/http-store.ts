@@ -222,7 +222,14 @@ export class HttpStore implements Store {
         res.on('aborted', () => done(new Transient('the connection closed in the middle of the answer')));
         res.on('end', () => {
           if (Number.isFinite(declared) && received < declared) return done(new Transient(`a truncated answer: ${received} of ${declared} bytes`));
-          sink.end(() => done(null, hash.digest('hex')));
+          // end()'s callback also runs when the write failed (a full disk), with the error, and may run before
+          // the stream's 'error' event: the hash is of the bytes received, so only a clean end with every
+          // byte written may return it
+          sink.end((e?: Error | null) => {
+            if (e) return done(e);
+            if (sink.bytesWritten !== received) return done(new Error(`${file}: wrote ${sink.bytesWritten} of the ${received} bytes received`));
+            done(null, hash.digest('hex'));
+          });
         });
       });
       req.end();
