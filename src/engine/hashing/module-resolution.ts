@@ -9,12 +9,12 @@
  * Every file is returned by its real path: Node loads a symlinked module from its target, and a link
  * pointing outside the repository must not pass a check that only reads the link's own name.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ImportKind } from './import-scan.ts';
-import { nearestConfig, pathMapping, type PathMapping } from './tsconfig-files.ts';
+import { isFile, nearestConfig, pathMapping, type PathMapping } from './tsconfig-files.ts';
 
 export type Resolution =
   /** `path` is the real path; `lexical` the path as named, before symlinks were followed. */
@@ -38,13 +38,6 @@ export function packageName(spec: string): string {
   return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
 export class ModuleResolver {
   private readonly packageJsons = new Map<string, { dir: string; json: PackageJson } | null>();

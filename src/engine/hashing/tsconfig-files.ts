@@ -10,7 +10,7 @@
  * earlier one, the file itself overrides its bases, and each option remembers the config that set it,
  * since "paths" and "baseUrl" are relative to that config's folder.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Json } from '../../core/canonical-json.ts';
@@ -94,7 +94,7 @@ export function resolveExtends(config: string, ext: string): string | null {
       }
     }
   }
-  return candidates.find((c) => existsSync(c) && statSync(c).isFile()) ?? null;
+  return candidates.find(isFile) ?? null;
 }
 
 /** A tsconfig's text as JSON (comments and trailing commas allowed, as TypeScript and esbuild allow them); throws if it is not. */
@@ -109,7 +109,7 @@ export function basesOf(json: TsConfig): string[] {
 }
 
 /** JSON with comments and trailing commas (tsconfig.json) made plain JSON. */
-export function stripJsonComments(text: string): string {
+function stripJsonComments(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -133,7 +133,8 @@ function isPathsObject(v: Json): v is Record<string, string[]> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((t) => Array.isArray(t) && t.every((x) => typeof x === 'string'));
 }
 
-function isFile(p: string): boolean {
+/** Whether `p` is a regular file, links followed (false when it is absent or cannot be read). */
+export function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();
   } catch {
