@@ -21,14 +21,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { FloatArray, Kernel, ModelKind, Precision } from '../src/grok/kernels/contract.ts';
+import { ATTENTION_FLOPS } from './kernels.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
 const FMA_BINARY = join(ROOT, 'build', 'kernels-fma.wasm');
-/** Attention FLOPs per example: the twelve (128 + 512)-wide mixes forward (2 per multiply-add), twice that backward. */
-const ATTENTION_FORWARD = 2 * 12 * 640;
-const ATTENTION_BACKWARD = 4 * 12 * 640;
 
 interface ChildResult {
   precision: Precision;
@@ -114,11 +112,11 @@ function profileRow(row: string, seconds: number, names: string[], scratch: stri
   const file = readdirSync(dir).map((f) => join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
   const shares = selfShares(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, names);
   const step = 1 / result.stepsPerSecond;
-  const attention = model === 'transformer' ? (ATTENTION_FORWARD + ATTENTION_BACKWARD) * result.n : 0;
+  const attention = model === 'transformer' ? (ATTENTION_FLOPS.forward + ATTENTION_FLOPS.backward) * result.n : 0;
   const counted: Record<string, number> = { [`gemm/gemm<${precision}>`]: result.flops - attention };
   if (model === 'transformer') {
-    counted[`transformer/attention<${precision}>`] = ATTENTION_FORWARD * result.n;
-    counted[`transformer/trainBlock<${precision}>`] = ATTENTION_BACKWARD * result.n;
+    counted[`transformer/attention<${precision}>`] = ATTENTION_FLOPS.forward * result.n;
+    counted[`transformer/trainBlock<${precision}>`] = ATTENTION_FLOPS.backward * result.n;
   }
   const all = (result.flops * result.stepsPerSecond) / 1e9;
   console.log(

@@ -84,9 +84,15 @@ export function factorizedFlops(n: number, p: number): number {
  * per-token sums, 6 x 12 x 640. Per step, over the 2p + 1 token rows: the 128 x 128 tables (K, V, VO and
  * their gradients), the 128 x 512 ones (VOW, Wo Win, and what multiplies du back), and Wout U three times.
  */
+/**
+ * The attention's FLOPs per example: twelve (128 + 512)-wide mixes forward (2 per multiply-add), and
+ * backward their dots and per-token sums, twice that.
+ */
+export const ATTENTION_FLOPS = { forward: 2 * 12 * 640, backward: 4 * 12 * 640 };
+
 export function transformerFlops(n: number, p: number): number {
   const rows = 2 * p + 1;
-  const perExample = 6 * 640 * (p + 1) + 6 * 12 * 640;
+  const perExample = 6 * 640 * (p + 1) + ATTENTION_FLOPS.forward + ATTENTION_FLOPS.backward;
   const perStep = 2 * 128 * 128 * (9 * rows + 2) + 2 * 128 * 512 * (3 * rows + 258) + 6 * 512 * 128 * (p + 1);
   return n * perExample + perStep;
 }
