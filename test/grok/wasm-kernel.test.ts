@@ -214,12 +214,12 @@ describe.each(WASM_BUILDS)('$name: wasm MLP kernel pinned', (build) => {
     // kernels, or of the init, split or AdamW this run also goes through), re-pinned in the same commit.
     const plain: Record<Precision, string> = {
       f32: '0d084579734e33187af79e687b07da7cc6ad79dbb66c568d4a6145b3e5b2b539',
-      f64: '5431c07a1e4c8059d56b08027005d4354cb05bccd8ddd2ed4a02a2d94a1a5fea',
+      f64: '1af0448cb770c6dd5bba3e182d5aea3d415040795930c9e4625bf24b9f249655',
     };
     // build/kernels-fma.wasm, the study's kernels, on a machine whose multiply-add fuses
     const fused: Record<Precision, string> = {
-      f32: '6fb1404001b8be522fe961c844f07f48a97ba39a139733b732334891d750639e',
-      f64: '20e565868e57c6099757059fc5bd6c04098d412b651175381f1926cfa1d498fe',
+      f32: '4ae287d82cc08590d143e5f5c23277389fcbdb61c4c93820483621f3b59d1541',
+      f64: 'b9f2483de4809ff6e14a8aebe50c97a478853ff6861eeb17ebae90e8d3f66af2',
     };
     const pinned = pinsFor(build, plain, fused);
     for (const precision of ['f32', 'f64'] as const) {

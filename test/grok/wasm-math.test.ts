@@ -123,6 +123,26 @@ describe.each(WASM_BUILDS)('$name', (build) => {
       expect(Math.abs(g5 / (-5 * 2.866515718791939e-7) - 1)).toBeLessThan(2e-6);
     });
 
+    it('is exactly x or -0 (and GELU\' 1 or 0) beyond the cut-off of phi, and continuous across it', () => {
+      // phi is 0 beyond |x| = 13 (float32) and 37 (float64): see gelu.ts
+      for (const [probe, cut, round] of [[f32, 13, Math.fround], [f64, 37, (x: number) => x]] as const) {
+        const beyond = [cut + 0.5, -(cut + 0.5), 1e6, -1e6].map(round);
+        const { gelu: g, derivative: d } = probe.gelu(beyond);
+        expect(g[0]).toBe(beyond[0]);
+        expect(Object.is(g[1], -0)).toBe(true);
+        expect(g[2]).toBe(beyond[2]);
+        expect(Object.is(g[3], -0)).toBe(true);
+        expect([d[0], d[1], d[2], d[3]]).toEqual([1, 0, 1, 0]);
+        // just inside, GELU and GELU' are already within a rounding of those values
+        const inside = [cut, -cut, cut - 0.25, -(cut - 0.25)].map(round);
+        const near = probe.gelu(inside);
+        expect(near.gelu[0]).toBe(inside[0]);
+        expect(Math.abs(near.gelu[1])).toBeLessThan(1e-36);
+        expect(near.derivative[0]).toBe(1);
+        expect(Math.abs(near.derivative[1])).toBeLessThan(1e-35);
+      }
+    });
+
     it('gives each lane its own result, whatever its neighbours in the SIMD vector', () => {
       for (const probe of [f32, f64]) {
         const alone = probe.gelu([0.3, 0.1, 0.2, 0.4]);

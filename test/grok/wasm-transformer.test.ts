@@ -96,12 +96,12 @@ describe.each(WASM_BUILDS)('$name: wasm transformer kernel pinned', (build) => {
     // kernels, or of the init, split or AdamW this run also goes through), re-pinned in the same commit.
     const plain: Record<Precision, string> = {
       f32: '356764fad475ecbe6c8ec70b043d70bcedea3f9d689017c703b72f228d05aabd',
-      f64: '4dee38bcad9cce6439e384d46f3c35976a7a2aa865a7f8593d5133cef4aece40',
+      f64: '82c1dfca2c0d7c05f7ed66f8767086904e5cde5883f6ca939abd68afaccbc21d',
     };
     // build/kernels-fma.wasm, the study's kernels, on a machine whose multiply-add fuses
     const fused: Record<Precision, string> = {
-      f32: 'ff7aec17d4968b79f854a00053d49d64bd6fc8e9323b26c30fe6fcda7ef3968c',
-      f64: '4e98fe88d19d7713cea64b6f48f292d5d8ae1c4dc20055d8fab56fa4338806b2',
+      f32: '793c658ce7e5cd479e35881ee8db76d63738eb86640be13b4bacc37cb498ec54',
+      f64: '5e984786cf4d3c1b4da2bba27622766e79e3a076f818e7b5998f480808700bda',
     };
     const pinned = pinsFor(build, plain, fused);
     const p = 11;

@@ -91,11 +91,15 @@ function updateTensor(
   eps: number,
 ): void {
   const n = P.length;
+  // lr m^ / (sqrt(v^) + eps) with m^ = m / c1 and v^ = v / c2, the corrections folded into one step size
+  // and one factor per step (as PyTorch folds lr / c1): one division per element where there were three
+  const stepSize = lr / c1;
+  const inverseC2 = 1 / c2;
   for (let i = 0; i < n; i++) {
     const g = G[i];
     M[i] = beta1 * M[i] + (1 - beta1) * g;
     V[i] = beta2 * V[i] + (1 - beta2) * g * g;
-    P[i] = P[i] - (lr * (M[i] / c1)) / (Math.sqrt(V[i] / c2) + eps);
+    P[i] = P[i] - (stepSize * M[i]) / (Math.sqrt(V[i] * inverseC2) + eps);
   }
 }
 

@@ -6,7 +6,8 @@
  *
  *   m = beta1 m + (1 - beta1) g
  *   v = beta2 v + (1 - beta2) g g                      ((1 - beta2) g) g, as written in adamw.ts
- *   P = P - (lr (m / c1)) / (sqrt(v / c2) + eps)       m, v as stored (rounded for float32)
+ *   P = P - (stepSize m) / (sqrt(v inverseC2) + eps)   m, v as stored (rounded for float32);
+ *                                                      stepSize = lr / c1, inverseC2 = 1 / c2
  *   P = P - decay P                                    decayed tensors only, on the stored P
  */
 
@@ -21,14 +22,15 @@ export function adamwTensor<T>(param: usize, grad: usize, m: usize, v: usize, co
   lr: f64, beta1: f64, beta2: f64, eps: f64, c1: f64, c2: f64, decay: f64): void {
   const f32 = sizeof<T>() == 4;
   const s = <usize>sizeof<T>();
-  const vlr = f64x2.splat(lr);
+  const stepSize = lr / c1;
+  const inverseC2 = 1 / c2;
+  const vstep = f64x2.splat(stepSize);
+  const vinv2 = f64x2.splat(inverseC2);
   const vb1 = f64x2.splat(beta1);
   const vb2 = f64x2.splat(beta2);
   const v1b1 = f64x2.splat(1 - beta1);
   const v1b2 = f64x2.splat(1 - beta2);
   const veps = f64x2.splat(eps);
-  const vc1 = f64x2.splat(c1);
-  const vc2 = f64x2.splat(c2);
   const vdecay = f64x2.splat(decay);
   const pairs = count >> 1;
   for (let i = 0; i < pairs; i++) {
@@ -51,7 +53,7 @@ export function adamwTensor<T>(param: usize, grad: usize, m: usize, v: usize, co
       m1 = roundToFloat32(m1);
       v1 = roundToFloat32(v1);
     }
-    let p1 = f64x2.sub(pv, f64x2.div(f64x2.mul(vlr, f64x2.div(m1, vc1)), f64x2.add(f64x2.sqrt(f64x2.div(v1, vc2)), veps)));
+    let p1 = f64x2.sub(pv, f64x2.div(f64x2.mul(vstep, m1), f64x2.add(f64x2.sqrt(f64x2.mul(v1, vinv2)), veps)));
     if (f32) p1 = roundToFloat32(p1);
     if (decay != 0) p1 = f64x2.sub(p1, f64x2.mul(vdecay, p1));
     if (f32) {
@@ -72,7 +74,7 @@ export function adamwTensor<T>(param: usize, grad: usize, m: usize, v: usize, co
     const v1 = <T>(beta2 * <f64>load<T>(v + off) + (1 - beta2) * g * g);
     store<T>(m + off, m1);
     store<T>(v + off, v1);
-    let p1 = <T>(<f64>load<T>(param + off) - (lr * (<f64>m1 / c1)) / (Math.sqrt(<f64>v1 / c2) + eps));
+    let p1 = <T>(<f64>load<T>(param + off) - (stepSize * <f64>m1) / (Math.sqrt(<f64>v1 * inverseC2) + eps));
     if (decay != 0) p1 = <T>(<f64>p1 - decay * <f64>p1);
     store<T>(param + off, p1);
   }

@@ -55,6 +55,25 @@ function scaleByPowerOfTwo64(y: v128, k: v128): v128 {
 export function exp64(x0: v128): v128 {
   const x = f64x2.pmax(f64x2.pmin(x0, f64k(EXP64_MAX)), f64k(EXP64_MIN));
   const k = f64x2.nearest(f64x2.mul(x, f64k(INV_LN2)));
+  // NaN in, NaN out: pmin/pmax keep a NaN first operand, and the arithmetic carries it.
+  return scaleByPowerOfTwo64(expReduced64(x, k), k);
+}
+
+/**
+ * e^x for x in [-708, 0] (two doubles), where the result is a normal double, so 2^k is one exact factor
+ * and no clamp is needed: GELU's exp(-a^2/2), whose a gelu.ts bounds. The same bits as exp64 there.
+ */
+@inline
+export function expNormalNonPositive64(x: v128): v128 {
+  const k = f64x2.nearest(f64x2.mul(x, f64k(INV_LN2)));
+  const bias = v128.load_splat<i64>(EXPONENT_BIAS_D);
+  const ki = i64x2.sub(f64x2.add(k, f64k(INT_MAGIC)), f64k(INT_MAGIC));
+  return f64x2.mul(expReduced64(x, k), i64x2.shl(i64x2.add(ki, bias), 52));
+}
+
+/** e^(x - k ln2) for integer-valued k = nearest(x / ln2): fdlibm's reduction and polynomial. */
+@inline
+function expReduced64(x: v128, k: v128): v128 {
   const hi = f64x2.sub(x, f64x2.mul(k, f64k(LN2_HI)));
   const lo = f64x2.mul(k, f64k(LN2_LO));
   const r = f64x2.sub(hi, lo);
@@ -66,15 +85,15 @@ export function exp64(x0: v128): v128 {
   q = madd<f64>(f64k(P1), t, q);
   const c = f64x2.sub(r, f64x2.mul(t, q));
   const rc = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64k(TWO_D), c));
-  const y = f64x2.sub(f64k(ONE_D), f64x2.sub(f64x2.sub(lo, rc), hi));
-  // NaN in, NaN out: pmin/pmax keep a NaN first operand, and the arithmetic carries it.
-  return scaleByPowerOfTwo64(y, k);
+  return f64x2.sub(f64k(ONE_D), f64x2.sub(f64x2.sub(lo, rc), hi));
 }
 
 // ---------------------------------------------------------------- float32 x 4
 const LOG2E_F: usize = memory.data<f32>([1.44269504088896341]);
 const C1_F: usize = memory.data<f32>([0.693359375]); // 355/512: k * C1 is exact for the k that occur
 const C2_F: usize = memory.data<f32>([-2.12194440e-4]);
+const C1_NEG_F: usize = memory.data<f32>([-0.693359375]);
+const C2_NEG_F: usize = memory.data<f32>([2.12194440e-4]);
 const Q0_F: usize = memory.data<f32>([1.9875691500e-4]);
 const Q1_F: usize = memory.data<f32>([1.3981999507e-3]);
 const Q2_F: usize = memory.data<f32>([8.3334519073e-3]);
@@ -90,14 +109,7 @@ export function exp32(x0: v128): v128 {
   const x = f32x4.pmax(f32x4.pmin(x0, f32k(EXP32_MAX)), f32k(EXP32_MIN));
   const k = f32x4.nearest(f32x4.mul(x, f32k(LOG2E_F)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32k(C1_F))), f32x4.mul(k, f32k(C2_F)));
-  const z = f32x4.mul(r, r);
-  // the polynomial's Horner steps: one fused multiply-add each in build/kernels-fma.wasm (madd.ts)
-  let q = muladd<f32>(f32k(Q0_F), r, f32k(Q1_F));
-  q = muladd<f32>(q, r, f32k(Q2_F));
-  q = muladd<f32>(q, r, f32k(Q3_F));
-  q = muladd<f32>(q, r, f32k(Q4_F));
-  q = muladd<f32>(q, r, f32k(Q5_F));
-  const y = f32x4.add(f32x4.add(f32x4.mul(q, z), r), f32k(ONE_F));
+  const y = expPolynomial32(r);
   // k is an integer in [-150, 129]: adding 1.5 * 2^23 puts it in the low significand bits, exactly, so
   // an integer subtraction of the bit patterns yields it (what trunc_sat would return, in 2 instructions
   // where V8 spends about 7 on trunc_sat's NaN and saturation handling)
@@ -108,4 +120,29 @@ export function exp32(x0: v128): v128 {
   const s1 = i32x4.shl(i32x4.add(k1, bias), 23);
   const s2 = i32x4.shl(i32x4.add(k2, bias), 23);
   return f32x4.mul(f32x4.mul(y, s1), s2);
+}
+
+/** 1 + r + r^2 (Q5 + r (Q4 + ...)): Cephes' expf polynomial on the reduced argument. */
+@inline
+function expPolynomial32(r: v128): v128 {
+  const z = f32x4.mul(r, r);
+  // the polynomial's Horner steps: one fused multiply-add each in build/kernels-fma.wasm (madd.ts)
+  let q = muladd<f32>(f32k(Q0_F), r, f32k(Q1_F));
+  q = muladd<f32>(q, r, f32k(Q2_F));
+  q = muladd<f32>(q, r, f32k(Q3_F));
+  q = muladd<f32>(q, r, f32k(Q4_F));
+  q = muladd<f32>(q, r, f32k(Q5_F));
+  return f32x4.add(muladd<f32>(q, z, r), f32k(ONE_F));
+}
+
+/**
+ * e^x for x in [-87, 0] (four floats), where the result is a normal float32, so 2^k is one exact factor
+ * and no clamp is needed: GELU's exp(-a^2/2), whose a gelu.ts bounds. The reduction runs on multiply-adds.
+ */
+@inline
+export function expNormalNonPositive32(x: v128): v128 {
+  const k = f32x4.nearest(f32x4.mul(x, f32k(LOG2E_F)));
+  const r = muladd<f32>(k, f32k(C2_NEG_F), muladd<f32>(k, f32k(C1_NEG_F), x));
+  const ki = i32x4.sub(f32x4.add(k, f32k(INT_MAGIC_F)), f32k(INT_MAGIC_F));
+  return f32x4.mul(expPolynomial32(r), i32x4.shl(i32x4.add(ki, v128.load_splat<i32>(EXPONENT_BIAS_F)), 23));
 }

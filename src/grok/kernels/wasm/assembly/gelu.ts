@@ -9,15 +9,20 @@
  *   Phi = x > 0 ? 1 - Q : Q
  * The Mills ratio Q/phi is smooth and of order 1 on the whole half line, so one rational function covers
  * it: coefficients and their measured errors come from ../fit/normal_cdf_coefficients.py (mpmath
- * reference): float64 within 9e-16 relative on [0, 40] (phi underflows beyond), float32 within 3.1e-7 on
- * [0, 14], both evaluated in their own precision. Unlike 1 + erf(x/sqrt 2), the tail form keeps GELU's
- * relative accuracy for very negative x. phi carries exp's error plus the rounding of a^2 (relative
- * a^2 ulp), which only matters where phi and Q are already negligible next to 1.
+ * reference): float64 within 9e-16 relative on [0, 40], float32 within 3.1e-7 on [0, 14], both evaluated
+ * in their own precision. Unlike 1 + erf(x/sqrt 2), the tail form keeps GELU's relative accuracy for very
+ * negative x. phi carries exp's error plus the rounding of a^2 (relative a^2 ulp), which only matters
+ * where phi and Q are already negligible next to 1.
+ *
+ * phi is set to 0 beyond a = 13 (float32) and a = 37 (float64), where it is below 1e-37 and 1e-297: so
+ * exp's argument stays where its result is a normal number (exp.ts's expNormalNonPositive, without the
+ * clamps and the two-factor scaling that subnormal results need), and beyond, GELU is exactly x or -0 and
+ * GELU' exactly 1 or 0, as when phi underflowed.
  *
  * The float32 and float64 functions are deliberate pairs of the same shape: AssemblyScript has no generic
  * over SIMD lane types, so each width is written out.
  */
-import { exp32, exp64 } from './exp';
+import { expNormalNonPositive32, expNormalNonPositive64 } from './exp';
 import { f32k, f64k } from './splat';
 import { muladd } from './madd';
 
@@ -28,7 +33,7 @@ const ONE_D: usize = memory.data<f64>([1]);
 const MINUS_HALF_D: usize = memory.data<f64>([-0.5]);
 
 const INV_SQRT_2PI_F: usize = memory.data<f32>([0.3989422804014327]);
-const MILLS_MAX_F: usize = memory.data<f32>([14]); // phi underflows beyond: clamping keeps N/D finite
+const MILLS_MAX_F: usize = memory.data<f32>([13]); // phi is 0 beyond (see gelu32)
 const N0_F: usize = memory.data<f32>([1.2533141374588013]);
 const N1_F: usize = memory.data<f32>([1.1012734174728394]);
 const N2_F: usize = memory.data<f32>([0.46132922172546387]);
@@ -45,12 +50,19 @@ function horner32(acc: v128, x: v128, c: usize): v128 {
   return muladd<f32>(acc, x, f32k(c));
 }
 
-/** Stores GELU(h) at pg and, when pd != 0, GELU'(h) at pd, for four floats (float32 arithmetic). */
+/** phi(h) for four floats: the density, 0 where |h| > MILLS_MAX_F (float32 arithmetic). */
 @inline
-export function gelu32(h: v128, pg: usize, pd: usize): void {
+function density32(h: v128): v128 {
   const a = f32x4.abs(h);
-  const phi = f32x4.mul(exp32(f32x4.mul(f32x4.mul(a, a), f32k(MINUS_HALF_F))), f32k(INV_SQRT_2PI_F));
   const s = f32x4.pmin(a, f32k(MILLS_MAX_F));
+  const inRange = f32x4.le(a, f32k(MILLS_MAX_F));
+  return v128.and(f32x4.mul(expNormalNonPositive32(f32x4.mul(f32x4.mul(s, s), f32k(MINUS_HALF_F))), f32k(INV_SQRT_2PI_F)), inRange);
+}
+
+/** Stores GELU(h) at pg and, when pd != 0, GELU'(h) at pd, for four floats, given phi = density32(h). */
+@inline
+function finish32(h: v128, phi: v128, pg: usize, pd: usize): void {
+  const s = f32x4.pmin(f32x4.abs(h), f32k(MILLS_MAX_F));
   let n = horner32(f32k(N4_F), s, N3_F);
   n = horner32(n, s, N2_F);
   n = horner32(n, s, N1_F);
@@ -63,11 +75,11 @@ export function gelu32(h: v128, pg: usize, pd: usize): void {
   const q = f32x4.mul(phi, f32x4.div(n, d));
   const cdf = v128.bitselect(f32x4.sub(f32k(ONE_F), q), q, f32x4.gt(h, v128.splat<f32>(0)));
   v128.store(pg, f32x4.mul(h, cdf));
-  if (pd != 0) v128.store(pd, f32x4.add(cdf, f32x4.mul(h, phi)));
+  if (pd != 0) v128.store(pd, muladd<f32>(h, phi, cdf));
 }
 
 const INV_SQRT_2PI_D: usize = memory.data<f64>([0.3989422804014327]);
-const MILLS_MAX_D: usize = memory.data<f64>([40]);
+const MILLS_MAX_D: usize = memory.data<f64>([37]); // phi is 0 beyond (see gelu64)
 const N0_D: usize = memory.data<f64>([1.2533141373155001]);
 const N1_D: usize = memory.data<f64>([1.9499482566965265]);
 const N2_D: usize = memory.data<f64>([1.5001848795583412]);
@@ -94,12 +106,19 @@ function horner64(acc: v128, x: v128, c: usize): v128 {
   return muladd<f64>(acc, x, f64k(c));
 }
 
-/** Stores GELU(h) at pg and, when pd != 0, GELU'(h) at pd, for two doubles. */
+/** phi(h) for two doubles: the density, 0 where |h| > MILLS_MAX_D. */
 @inline
-export function gelu64(h: v128, pg: usize, pd: usize): void {
+function density64(h: v128): v128 {
   const a = f64x2.abs(h);
-  const phi = f64x2.mul(exp64(f64x2.mul(f64x2.mul(a, a), f64k(MINUS_HALF_D))), f64k(INV_SQRT_2PI_D));
   const s = f64x2.pmin(a, f64k(MILLS_MAX_D));
+  const inRange = f64x2.le(a, f64k(MILLS_MAX_D));
+  return v128.and(f64x2.mul(expNormalNonPositive64(f64x2.mul(f64x2.mul(s, s), f64k(MINUS_HALF_D))), f64k(INV_SQRT_2PI_D)), inRange);
+}
+
+/** Stores GELU(h) at pg and, when pd != 0, GELU'(h) at pd, for two doubles, given phi = density64(h). */
+@inline
+function finish64(h: v128, phi: v128, pg: usize, pd: usize): void {
+  const s = f64x2.pmin(f64x2.abs(h), f64k(MILLS_MAX_D));
   let n = horner64(f64k(N9_D), s, N8_D);
   n = horner64(n, s, N7_D);
   n = horner64(n, s, N6_D);
@@ -123,4 +142,36 @@ export function gelu64(h: v128, pg: usize, pd: usize): void {
   const cdf = v128.bitselect(f64x2.sub(f64k(ONE_D), q), q, f64x2.gt(h, v128.splat<f64>(0)));
   v128.store(pg, f64x2.mul(h, cdf));
   if (pd != 0) v128.store(pd, f64x2.add(cdf, f64x2.mul(h, phi)));
+}
+
+// ---------------------------------------------------------------- whole buffers
+
+/** Bytes per pass of geluInPlace: the densities of one chunk fit this scratch. */
+const CHUNK: usize = 1024;
+const DENSITY_SCRATCH: usize = memory.data(<i32>CHUNK, 16);
+
+/**
+ * GELU in place over `bytes` bytes of T at g (a multiple of 16), and GELU' into d when d != 0.
+ *
+ * In two passes per chunk, the densities (exp) first, then the Mills ratio and the products: the same
+ * operations on the same values as one pass, so the same bits, with each pass's dependency chains half as
+ * long for the out-of-order window to overlap. Measured on this stop's AMD EPYC, a probe loop over 65,536
+ * values: float64 4.69 -> 4.53 ns per element, float32 1.52 -> 1.44 (best of 3). The MLP (per example
+ * row) and the transformer (per block) both apply GELU through here.
+ */
+export function geluInPlace<T>(g: usize, d: usize, bytes: usize): void {
+  for (let at: usize = 0; at < bytes; at += CHUNK) {
+    const n = bytes - at < CHUNK ? bytes - at : CHUNK;
+    const pg = g + at;
+    for (let q: usize = 0; q < n; q += 16) {
+      v128.store(DENSITY_SCRATCH + q, sizeof<T>() == 4 ? density32(v128.load(pg + q)) : density64(v128.load(pg + q)));
+    }
+    for (let q: usize = 0; q < n; q += 16) {
+      const h = v128.load(pg + q);
+      const phi = v128.load(DENSITY_SCRATCH + q);
+      const pd = d != 0 ? d + at + q : 0;
+      if (sizeof<T>() == 4) finish32(h, phi, pg + q, pd);
+      else finish64(h, phi, pg + q, pd);
+    }
+  }
 }

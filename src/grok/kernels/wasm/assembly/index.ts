@@ -4,7 +4,7 @@
  */
 import { beginLogits, beginStep, endStep, logitsChunk, trainChunk } from './mlp';
 import { exp32, exp64 } from './exp';
-import { gelu32, gelu64 } from './gelu';
+import { geluInPlace } from './gelu';
 import { log64 } from './log';
 import { adamwTensor } from './adamw';
 import { tfBeginLogits, tfBeginStep, tfEndStep, tfLogitsChunk, tfTrainChunk } from './transformer';
@@ -62,10 +62,9 @@ export function probeExp(input: usize, output: usize, n: i32, bytesPerElement: i
 
 export function probeGelu(input: usize, gelu: usize, derivative: usize, n: i32, bytesPerElement: i32): void {
   const bytes = <usize>n * <usize>bytesPerElement;
-  for (let q: usize = 0; q < bytes; q += 16) {
-    if (bytesPerElement == 4) gelu32(v128.load(input + q), gelu + q, derivative + q);
-    else gelu64(v128.load(input + q), gelu + q, derivative + q);
-  }
+  memory.copy(gelu, input, bytes);
+  if (bytesPerElement == 4) geluInPlace<f32>(gelu, derivative, bytes);
+  else geluInPlace<f64>(gelu, derivative, bytes);
 }
 
 export function probeLog(x: f64): f64 {

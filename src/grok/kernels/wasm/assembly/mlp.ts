@@ -22,8 +22,9 @@
  * are zero and stay zero, so the SIMD loops never need a tail.
  */
 import { gemm, GEMM_PACK_BYTES, INIT_BIAS, INIT_LOAD, INIT_ZERO, setGemmPackBuffer } from './gemm';
-import { gelu32, gelu64 } from './gelu';
+import { geluInPlace } from './gelu';
 import { crossEntropyRows, squaredErrorRows } from './loss';
+import { transpose } from './transpose';
 
 const EMBED = 128;
 const HIDDEN = 256;
@@ -195,19 +196,10 @@ function prepareForward<T>(): void {
 
 function prepareBackward<T>(): void {
   const s = size;
-  // W2T (p x 256): W2T[k][i] = W2[i][k]
-  for (let i = 0; i < HIDDEN; i++) {
-    const src = pW2 + <usize>(i * p) * s;
-    for (let k = 0; k < p; k++) store<T>(tW2T + <usize>(k * HIDDEN + i) * s, load<T>(src + <usize>k * s));
-  }
-  // W1T (512 x 128): row (half*256 + j), column i = W1[half*128 + i][j]
-  for (let half = 0; half < 2; half++) {
-    for (let i = 0; i < EMBED; i++) {
-      const src = pW1 + <usize>((half * EMBED + i) * HIDDEN) * s;
-      const dst = tW1T + <usize>(half * HIDDEN * EMBED + i) * s;
-      for (let j = 0; j < HIDDEN; j++) store<T>(dst + <usize>(j * EMBED) * s, load<T>(src + <usize>j * s));
-    }
-  }
+  transpose<T>(pW2, HIDDEN, p, tW2T); // W2T (p x 256)
+  // W1T (512 x 128): W1_top^T above W1_bottom^T
+  transpose<T>(pW1, EMBED, HIDDEN, tW1T);
+  transpose<T>(pW1 + <usize>(EMBED * HIDDEN) * s, EMBED, HIDDEN, tW1T + <usize>(HIDDEN * EMBED) * s);
   memory.fill(tdAB, 0, <usize>(p * WIDE) * s);
   memory.fill(tdW2pad, 0, <usize>(HIDDEN * padded) * s);
   memory.fill(tdB2pad, 0, <usize>padded * s);
@@ -226,12 +218,8 @@ function hidden<T>(first: i32, m: i32, withDerivative: bool): void {
     const pa = tAB + ta * <usize>WIDE * s;
     const pb = tAB + (tb * <usize>WIDE + <usize>HIDDEN) * s;
     const row = <usize>(r * HIDDEN) * s;
-    for (let j: usize = 0; j < <usize>HIDDEN * s; j += 16) {
-      const h = v128.add<T>(v128.load(pa + j), v128.load(pb + j));
-      const pd = withDerivative ? tGp + row + j : 0;
-      if (sizeof<T>() == 4) gelu32(h, tG + row + j, pd);
-      else gelu64(h, tG + row + j, pd);
-    }
+    for (let j: usize = 0; j < <usize>HIDDEN * s; j += 16) v128.store(tG + row + j, v128.add<T>(v128.load(pa + j), v128.load(pb + j)));
+    geluInPlace<T>(tG + row, withDerivative ? tGp + row : 0, <usize>HIDDEN * s);
   }
 }
 

@@ -25,9 +25,10 @@
  */
 import { gemm, GEMM_PACK_BYTES, INIT_LOAD, INIT_ZERO, setGemmPackBuffer } from './gemm';
 import { exp32, exp64 } from './exp';
-import { gelu32, gelu64 } from './gelu';
+import { geluInPlace } from './gelu';
 import { crossEntropyRows, squaredErrorRows } from './loss';
 import { madd } from './madd';
+import { transpose } from './transpose';
 
 const D = 128;
 const NH = 4;
@@ -248,15 +249,6 @@ function pointer(index: i32): usize {
 
 // ---------------------------------------------------------------- helpers
 
-/** dst (cols x rows) = src (rows x cols)^T, element type T. */
-function transpose<T>(src: usize, nrows: i32, ncols: i32, dst: usize): void {
-  const s = <usize>sizeof<T>();
-  for (let i = 0; i < nrows; i++) {
-    const row = src + <usize>(i * ncols) * s;
-    for (let j = 0; j < ncols; j++) store<T>(dst + <usize>(j * nrows + i) * s, load<T>(row + <usize>j * s));
-  }
-}
-
 /** Sum of the lanes of a vector, in lane order ((l0 + l1) + (l2 + l3) for float32). */
 @inline
 function laneSum<T>(v: v128): T {
@@ -441,12 +433,7 @@ function attention<T>(first: i32, m: i32): void {
 /** g = GELU(u) in place (and g'), z = r U + g (Wout U) for m examples whose r and u attention() made. */
 function mlpBlockForward<T>(m: i32, withDerivative: bool): void {
   const s = size;
-  const bytes = <usize>(m * M) * s;
-  for (let q: usize = 0; q < bytes; q += 16) {
-    const pd = withDerivative ? tGp + q : 0;
-    if (sizeof<T>() == 4) gelu32(v128.load(tG + q), tG + q, pd);
-    else gelu64(v128.load(tG + q), tG + q, pd);
-  }
+  geluInPlace<T>(tG, withDerivative ? tGp : 0, <usize>(m * M) * s);
   gemm<T>(m, padded, D, tR, D, 1, tUpad, padded, tZ, padded, INIT_ZERO, 0);
   gemm<T>(m, padded, M, tG, M, 1, tWU, padded, tZ, padded, INIT_LOAD, 0);
 }
