@@ -16,12 +16,12 @@ export interface Rate {
 const BENCH = 'npm run bench (build/kernels-fma.wasm, the kernels the study runs; best of 3 rounds, idle machine, 2-core AMD EPYC), README "Benchmarks"';
 
 export const SEED_STEP_RATES: readonly Rate[] = [
-  { model: 'mlp', p: 59, precision: 'f32', seedStepsPerSecond: 249.6, measured: BENCH },
-  { model: 'mlp', p: 59, precision: 'f64', seedStepsPerSecond: 122.4, measured: BENCH },
-  { model: 'mlp', p: 97, precision: 'f32', seedStepsPerSecond: 73.1, measured: BENCH },
-  { model: 'mlp', p: 97, precision: 'f64', seedStepsPerSecond: 34.5, measured: BENCH },
-  { model: 'transformer', p: 59, precision: 'f32', seedStepsPerSecond: 70.4, measured: BENCH },
-  { model: 'transformer', p: 59, precision: 'f64', seedStepsPerSecond: 35.0, measured: BENCH },
+  { model: 'mlp', p: 59, precision: 'f32', seedStepsPerSecond: 271.7, measured: BENCH },
+  { model: 'mlp', p: 59, precision: 'f64', seedStepsPerSecond: 129.0, measured: BENCH },
+  { model: 'mlp', p: 97, precision: 'f32', seedStepsPerSecond: 75.5, measured: BENCH },
+  { model: 'mlp', p: 97, precision: 'f64', seedStepsPerSecond: 35.6, measured: BENCH },
+  { model: 'transformer', p: 59, precision: 'f32', seedStepsPerSecond: 79.1, measured: BENCH },
+  { model: 'transformer', p: 59, precision: 'f64', seedStepsPerSecond: 37.5, measured: BENCH },
 ];
 
 /**
