@@ -132,6 +132,18 @@ export async function waitFor(cond: () => boolean, what: string, ms = 30000): Pr
   }
 }
 
+/** What is left of a process, for a failure message: "gone", or its state and command from /proc. */
+export function describeProcess(pid: number): string {
+  if (gone(pid)) return `${pid} gone`;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    return `${pid} alive (state ${stat.split(') ')[1]!.slice(0, 1)}, ppid ${stat.split(') ')[1]!.split(' ')[1]}, pgid ${stat.split(') ')[1]!.split(' ')[2]}: ${cmd})`;
+  } catch {
+    return `${pid} alive`;
+  }
+}
+
 /** True once the process has exited (a zombie left unreaped by a container's init counts as exited). */
 export function gone(pid: number): boolean {
   try {
