@@ -91,8 +91,12 @@ export async function acquireRunLock(root: string, options: RunLockOptions = {})
       }, 130);
     }
     const tmp = `${path}.${process.pid}.tmp`;
+    // The file system's own clock now (the mtime of the claim just written), to age the lock's mtime by:
+    // the same clock on a shared or remote disk, and no wall clock in the engine's decisions
+    let diskNow = -Infinity; // unknown until the claim is written: then only the observed time ages the lock
     try {
       writeFileSync(tmp, JSON.stringify(mine));
+      diskNow = statSync(tmp).mtimeMs;
       linkSync(tmp, path);
       rmSync(tmp, { force: true });
       let released = false;
@@ -131,9 +135,10 @@ export async function acquireRunLock(root: string, options: RunLockOptions = {})
     };
 
     if (!holder) {
-      const now = Date.now();
-      if (!unreadableSince || unreadableSince.ino !== ino) unreadableSince = { ino, at: now };
-      if (now - mtimeMs > UNREADABLE_STALE_MS || now - unreadableSince.at > UNREADABLE_STALE_MS) {
+      // How long this process has seen it unreadable: a monotonic clock, which a clock change cannot move
+      const seen = performance.now();
+      if (!unreadableSince || unreadableSince.ino !== ino) unreadableSince = { ino, at: seen };
+      if (diskNow - mtimeMs > UNREADABLE_STALE_MS || seen - unreadableSince.at > UNREADABLE_STALE_MS) {
         takeOver(`removed a stale ${RUN_LOCK}: it held ${describeContent(text)}, as a crash or a full disk can leave it`);
         unreadableSince = null;
         continue;
