@@ -136,9 +136,10 @@ export async function waitFor(cond: () => boolean, what: string, ms = 30000): Pr
 export function describeProcess(pid: number): string {
   if (gone(pid)) return `${pid} gone`;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // /proc/<pid>/stat after the command's ")": state, ppid, pgid, ...
+    const [state, ppid, pgid] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-    return `${pid} alive (state ${stat.split(') ')[1]!.slice(0, 1)}, ppid ${stat.split(') ')[1]!.split(' ')[1]}, pgid ${stat.split(') ')[1]!.split(' ')[2]}: ${cmd})`;
+    return `${pid} alive (state ${state}, ppid ${ppid}, pgid ${pgid}: ${cmd})`;
   } catch {
     return `${pid} alive`;
   }
