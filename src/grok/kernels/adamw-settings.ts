@@ -2,7 +2,8 @@
  * What the two AdamWs share (the trainer's, src/grok/train/adamw.ts, and the kernels' in-module one,
  * kernels/wasm/wasm-adamw.ts), so that they give the very same doubles: the settings with SPEC section 3's
  * defaults, and the bias corrections c1 = 1 - beta1^t and c2 = 1 - beta2^t as running products (exactly
- * reproducible), never Math.pow, whose last bit may differ between JavaScript engines.
+ * reproducible), never Math.pow, whose last bit may differ between JavaScript engines, folded into each
+ * step's two factors.
  */
 import type { AdamWOptions } from './contract.ts';
 
@@ -19,21 +20,30 @@ export function adamWSettings(opts: AdamWOptions): AdamWSettings {
   return { lr: opts.lr, weightDecay: opts.weightDecay, beta1: opts.beta1 ?? 0.9, beta2: opts.beta2 ?? 0.999, eps: opts.eps ?? 1e-8 };
 }
 
-/** The running products beta1^t and beta2^t, advanced one step at a time or restarted after t steps. */
+/**
+ * One step's bias corrections, folded the way PyTorch folds lr / c1, so that an element's update costs one
+ * division: P -= stepSize m / (sqrt(v inverseC2) + eps), stepSize = lr / c1, inverseC2 = 1 / c2.
+ */
+export interface AdamWStep {
+  readonly stepSize: number;
+  readonly inverseC2: number;
+}
+
+/**
+ * The running products beta1^t and beta2^t, advanced one step at a time or restarted after t steps, and
+ * each step's folded corrections from them: computed here once per step for every tensor of both AdamWs.
+ */
 export class BiasCorrection {
   private beta1Power = 1;
   private beta2Power = 1;
 
-  constructor(
-    private readonly beta1: number,
-    private readonly beta2: number,
-  ) {}
+  constructor(private readonly settings: AdamWSettings) {}
 
-  /** Advances one step; returns that step's c1 and c2. */
-  next(): { c1: number; c2: number } {
-    this.beta1Power *= this.beta1;
-    this.beta2Power *= this.beta2;
-    return { c1: 1 - this.beta1Power, c2: 1 - this.beta2Power };
+  /** Advances one step; returns that step's folded corrections. */
+  next(): AdamWStep {
+    this.beta1Power *= this.settings.beta1;
+    this.beta2Power *= this.settings.beta2;
+    return { stepSize: this.settings.lr / (1 - this.beta1Power), inverseC2: 1 / (1 - this.beta2Power) };
   }
 
   /** The products after `t` steps, by the same multiplications `next` makes (restoring from a state). */
@@ -41,8 +51,8 @@ export class BiasCorrection {
     this.beta1Power = 1;
     this.beta2Power = 1;
     for (let i = 0; i < t; i++) {
-      this.beta1Power *= this.beta1;
-      this.beta2Power *= this.beta2;
+      this.beta1Power *= this.settings.beta1;
+      this.beta2Power *= this.settings.beta2;
     }
   }
 }

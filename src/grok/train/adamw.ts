@@ -7,7 +7,7 @@
  * The bias corrections are kernels/adamw-settings.ts's running products, shared with the kernels'
  * in-module AdamW.
  */
-import { adamWSettings, BiasCorrection } from '../kernels/adamw-settings.ts';
+import { adamWSettings, BiasCorrection, type AdamWStep } from '../kernels/adamw-settings.ts';
 import type { AdamWOptions, FloatArray, TensorSpec } from '../kernels/contract.ts';
 
 export class AdamW {
@@ -33,8 +33,9 @@ export class AdamW {
     specs: readonly TensorSpec[],
     opts: AdamWOptions,
   ) {
-    ({ lr: this.lr, weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, eps: this.eps } = adamWSettings(opts));
-    this.bias = new BiasCorrection(this.beta1, this.beta2);
+    const settings = adamWSettings(opts);
+    ({ lr: this.lr, weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, eps: this.eps } = settings);
+    this.bias = new BiasCorrection(settings);
     this.names = specs.map((s) => s.name);
     this.decayed = specs.map((s) => s.decayed);
     this.params = [];
@@ -61,11 +62,11 @@ export class AdamW {
   /** One update from the gradients currently in the kernel's grads views. */
   step(): void {
     this.t += 1;
-    const { c1, c2 } = this.bias.next();
+    const step = this.bias.next();
     const { beta1, beta2, eps, lr } = this;
     const decay = lr * this.weightDecay;
     for (let ti = 0; ti < this.params.length; ti++) {
-      updateTensor(this.params[ti], this.grads[ti], this.m[ti], this.v[ti], beta1, beta2, c1, c2, lr, eps);
+      updateTensor(this.params[ti], this.grads[ti], this.m[ti], this.v[ti], beta1, beta2, step, eps);
       if (this.decayed[ti] && decay !== 0) decayTensor(this.params[ti], decay);
     }
   }
@@ -85,16 +86,12 @@ function updateTensor(
   V: FloatArray,
   beta1: number,
   beta2: number,
-  c1: number,
-  c2: number,
-  lr: number,
+  { stepSize, inverseC2 }: AdamWStep,
   eps: number,
 ): void {
   const n = P.length;
-  // lr m^ / (sqrt(v^) + eps) with m^ = m / c1 and v^ = v / c2, the corrections folded into one step size
-  // and one factor per step (as PyTorch folds lr / c1): one division per element where there were three
-  const stepSize = lr / c1;
-  const inverseC2 = 1 / c2;
+  // lr m^ / (sqrt(v^) + eps) with m^ = m / c1 and v^ = v / c2, the corrections folded into the step's two
+  // factors (as PyTorch folds lr / c1): one division per element where there were three
   for (let i = 0; i < n; i++) {
     const g = G[i];
     M[i] = beta1 * M[i] + (1 - beta1) * g;

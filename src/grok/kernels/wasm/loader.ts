@@ -111,8 +111,8 @@ interface KernelExports {
   // per model prefix ('mlp' | 'tf'): Layout, Initialize, Pointer, and per precision F32 | F64:
   // Begin, Train, End, LogitsBegin, Logits
   [entry: string]: unknown;
-  adamwF32(param: number, grad: number, m: number, v: number, count: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, decay: number): void;
-  adamwF64(param: number, grad: number, m: number, v: number, count: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, decay: number): void;
+  adamwF32(param: number, grad: number, m: number, v: number, count: number, beta1: number, beta2: number, eps: number, stepSize: number, inverseC2: number, decay: number): void;
+  adamwF64(param: number, grad: number, m: number, v: number, count: number, beta1: number, beta2: number, eps: number, stepSize: number, inverseC2: number, decay: number): void;
   probeExp(input: number, output: number, n: number, bytesPerElement: number): void;
   probeGelu(input: number, gelu: number, derivative: number, n: number, bytesPerElement: number): void;
   probeLog(x: number): number;
@@ -337,8 +337,8 @@ export abstract class WasmKernel<T extends object> implements Kernel<T> {
     const v = tensors.map((t) => this.view(t.v, t.size));
     for (const a of [...m, ...v]) a.fill(0);
     const update = this.precision === 'f32' ? x.adamwF32 : x.adamwF64;
-    this.adamw = new WasmAdamW(names, m, v, opts, (lr, beta1, beta2, eps, c1, c2, decay) => {
-      for (const t of tensors) update(t.param, t.grad, t.m, t.v, t.size, lr, beta1, beta2, eps, c1, c2, t.decayed ? decay : 0);
+    this.adamw = new WasmAdamW(names, m, v, opts, (beta1, beta2, eps, { stepSize, inverseC2 }, decay) => {
+      for (const t of tensors) update(t.param, t.grad, t.m, t.v, t.size, beta1, beta2, eps, stepSize, inverseC2, t.decayed ? decay : 0);
     });
     return this.adamw;
   }

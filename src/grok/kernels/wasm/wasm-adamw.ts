@@ -2,13 +2,13 @@
  * The kernels' in-module AdamW: the surface of src/grok/train/adamw.ts's AdamW (names, moments m and v in
  * spec order, step counter, step(), setStep()), with the update done by the kernel's module on moments
  * that live in the module's memory. The bias corrections are the trainer's own (../adamw-settings.ts),
- * so c1 and c2 are the very same doubles.
+ * so each step's factors are the very same doubles.
  */
-import { adamWSettings, BiasCorrection } from '../adamw-settings.ts';
+import { adamWSettings, BiasCorrection, type AdamWStep } from '../adamw-settings.ts';
 import type { AdamWOptions, FloatArray } from '../contract.ts';
 
 /** Updates every tensor with one step's settings (the kernel binds its tensors' pointers). */
-export type UpdateAll = (lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, decay: number) => void;
+export type UpdateAll = (beta1: number, beta2: number, eps: number, step: AdamWStep, decay: number) => void;
 
 export class WasmAdamW {
   readonly lr: number;
@@ -26,15 +26,15 @@ export class WasmAdamW {
     opts: AdamWOptions,
     private readonly updateAll: UpdateAll,
   ) {
-    ({ lr: this.lr, weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, eps: this.eps } = adamWSettings(opts));
-    this.bias = new BiasCorrection(this.beta1, this.beta2);
+    const settings = adamWSettings(opts);
+    ({ lr: this.lr, weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, eps: this.eps } = settings);
+    this.bias = new BiasCorrection(settings);
   }
 
   /** One update from the gradients currently in the kernel's grads views. */
   step(): void {
     this.t += 1;
-    const { c1, c2 } = this.bias.next();
-    this.updateAll(this.lr, this.beta1, this.beta2, this.eps, c1, c2, this.lr * this.weightDecay);
+    this.updateAll(this.beta1, this.beta2, this.eps, this.bias.next(), this.lr * this.weightDecay);
   }
 
   /** Restores the step counter (and the bias-correction products) after loading moments from a state. */

@@ -7,7 +7,8 @@
  *   m = beta1 m + (1 - beta1) g
  *   v = beta2 v + (1 - beta2) g g                      ((1 - beta2) g) g, as written in adamw.ts
  *   P = P - (stepSize m) / (sqrt(v inverseC2) + eps)   m, v as stored (rounded for float32);
- *                                                      stepSize = lr / c1, inverseC2 = 1 / c2
+ *                                                      stepSize = lr / c1 and inverseC2 = 1 / c2,
+ *                                                      once per step (kernels/adamw-settings.ts)
  *   P = P - decay P                                    decayed tensors only, on the stored P
  */
 
@@ -19,11 +20,9 @@ function roundToFloat32(x: v128): v128 {
 
 /** One AdamW update of `count` elements; T is the storage type (f32 or f64), the arithmetic is double. */
 export function adamwTensor<T>(param: usize, grad: usize, m: usize, v: usize, count: i32,
-  lr: f64, beta1: f64, beta2: f64, eps: f64, c1: f64, c2: f64, decay: f64): void {
+  beta1: f64, beta2: f64, eps: f64, stepSize: f64, inverseC2: f64, decay: f64): void {
   const f32 = sizeof<T>() == 4;
   const s = <usize>sizeof<T>();
-  const stepSize = lr / c1;
-  const inverseC2 = 1 / c2;
   const vstep = f64x2.splat(stepSize);
   const vinv2 = f64x2.splat(inverseC2);
   const vb1 = f64x2.splat(beta1);

@@ -37,17 +37,30 @@ const EXP64_MIN: usize = memory.data<f64>([-746]);
 // 1.5 * 2^52: adding it to an integer-valued double puts the integer in the low significand bits.
 const INT_MAGIC: usize = memory.data<f64>([6755399441055744.0]);
 
+/**
+ * Integer-valued doubles k (|k| < 2^51) as 64-bit integers: k + 1.5 * 2^52 holds k in its low significand
+ * bits, exactly, so subtracting the bit patterns yields it (2 instructions where trunc_sat's NaN and
+ * saturation handling costs V8 about 7).
+ */
+@inline
+function integerOf64(k: v128): v128 {
+  const magic = f64k(INT_MAGIC);
+  return i64x2.sub(f64x2.add(k, magic), magic);
+}
+
+/** 2^ki for 64-bit integers ki in [-1022, 1023], built in the exponent field: exact. */
+@inline
+function powerOfTwo64(ki: v128): v128 {
+  return i64x2.shl(i64x2.add(ki, v128.load_splat<i64>(EXPONENT_BIAS_D)), 52);
+}
+
 /** 2^k for integer-valued doubles k in [-2044, 2046], as two exact factors returned by their product's use. */
 @inline
 function scaleByPowerOfTwo64(y: v128, k: v128): v128 {
-  const magic = f64k(INT_MAGIC);
-  const ki = i64x2.sub(f64x2.add(k, magic), magic); // bit patterns: (k + magic) - magic = k as an integer
+  const ki = integerOf64(k);
   const k1 = i64x2.shr_s(ki, 1);
   const k2 = i64x2.sub(ki, k1);
-  const bias = v128.load_splat<i64>(EXPONENT_BIAS_D);
-  const s1 = i64x2.shl(i64x2.add(k1, bias), 52);
-  const s2 = i64x2.shl(i64x2.add(k2, bias), 52);
-  return f64x2.mul(f64x2.mul(y, s1), s2);
+  return f64x2.mul(f64x2.mul(y, powerOfTwo64(k1)), powerOfTwo64(k2));
 }
 
 /** e^x lane-wise for two doubles. */
@@ -66,9 +79,7 @@ export function exp64(x0: v128): v128 {
 @inline
 export function expNormalNonPositive64(x: v128): v128 {
   const k = f64x2.nearest(f64x2.mul(x, f64k(INV_LN2)));
-  const bias = v128.load_splat<i64>(EXPONENT_BIAS_D);
-  const ki = i64x2.sub(f64x2.add(k, f64k(INT_MAGIC)), f64k(INT_MAGIC));
-  return f64x2.mul(expReduced64(x, k), i64x2.shl(i64x2.add(ki, bias), 52));
+  return f64x2.mul(expReduced64(x, k), powerOfTwo64(integerOf64(k)));
 }
 
 /** e^(x - k ln2) for integer-valued k = nearest(x / ln2): fdlibm's reduction and polynomial. */
@@ -103,6 +114,18 @@ const Q5_F: usize = memory.data<f32>([5.0000001201e-1]);
 const EXP32_MAX: usize = memory.data<f32>([89]);
 const EXP32_MIN: usize = memory.data<f32>([-104]);
 
+/** Integer-valued floats k (|k| < 2^22) as 32-bit integers, by integerOf64's trick with 1.5 * 2^23. */
+@inline
+function integerOf32(k: v128): v128 {
+  return i32x4.sub(f32x4.add(k, f32k(INT_MAGIC_F)), f32k(INT_MAGIC_F));
+}
+
+/** 2^ki for 32-bit integers ki in [-126, 127], built in the exponent field: exact. */
+@inline
+function powerOfTwo32(ki: v128): v128 {
+  return i32x4.shl(i32x4.add(ki, v128.load_splat<i32>(EXPONENT_BIAS_F)), 23);
+}
+
 /** e^x lane-wise for four floats, in float32 arithmetic. */
 @inline
 export function exp32(x0: v128): v128 {
@@ -110,16 +133,10 @@ export function exp32(x0: v128): v128 {
   const k = f32x4.nearest(f32x4.mul(x, f32k(LOG2E_F)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32k(C1_F))), f32x4.mul(k, f32k(C2_F)));
   const y = expPolynomial32(r);
-  // k is an integer in [-150, 129]: adding 1.5 * 2^23 puts it in the low significand bits, exactly, so
-  // an integer subtraction of the bit patterns yields it (what trunc_sat would return, in 2 instructions
-  // where V8 spends about 7 on trunc_sat's NaN and saturation handling)
-  const ki = i32x4.sub(f32x4.add(k, f32k(INT_MAGIC_F)), f32k(INT_MAGIC_F));
+  const ki = integerOf32(k); // k is an integer in [-150, 129]
   const k1 = i32x4.shr_s(ki, 1);
   const k2 = i32x4.sub(ki, k1);
-  const bias = v128.load_splat<i32>(EXPONENT_BIAS_F);
-  const s1 = i32x4.shl(i32x4.add(k1, bias), 23);
-  const s2 = i32x4.shl(i32x4.add(k2, bias), 23);
-  return f32x4.mul(f32x4.mul(y, s1), s2);
+  return f32x4.mul(f32x4.mul(y, powerOfTwo32(k1)), powerOfTwo32(k2));
 }
 
 /** 1 + r + r^2 (Q5 + r (Q4 + ...)): Cephes' expf polynomial on the reduced argument. */
@@ -143,6 +160,5 @@ function expPolynomial32(r: v128): v128 {
 export function expNormalNonPositive32(x: v128): v128 {
   const k = f32x4.nearest(f32x4.mul(x, f32k(LOG2E_F)));
   const r = muladd<f32>(k, f32k(C2_NEG_F), muladd<f32>(k, f32k(C1_NEG_F), x));
-  const ki = i32x4.sub(f32x4.add(k, f32k(INT_MAGIC_F)), f32k(INT_MAGIC_F));
-  return f32x4.mul(expPolynomial32(r), i32x4.shl(i32x4.add(ki, v128.load_splat<i32>(EXPONENT_BIAS_F)), 23));
+  return f32x4.mul(expPolynomial32(r), powerOfTwo32(integerOf32(k)));
 }

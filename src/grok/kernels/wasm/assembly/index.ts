@@ -42,11 +42,11 @@ export function tfF64LogitsBegin(): void { tfBeginLogits<f64>(); }
 export function tfF64Logits(count: i32): void { tfLogitsChunk<f64>(count); }
 
 /** AdamW on one tensor of a kernel (pointers from mlpPointer); bit-identical to src/grok/train/adamw.ts. */
-export function adamwF32(param: usize, grad: usize, m: usize, v: usize, count: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, c1: f64, c2: f64, decay: f64): void {
-  adamwTensor<f32>(param, grad, m, v, count, lr, beta1, beta2, eps, c1, c2, decay);
+export function adamwF32(param: usize, grad: usize, m: usize, v: usize, count: i32, beta1: f64, beta2: f64, eps: f64, stepSize: f64, inverseC2: f64, decay: f64): void {
+  adamwTensor<f32>(param, grad, m, v, count, beta1, beta2, eps, stepSize, inverseC2, decay);
 }
-export function adamwF64(param: usize, grad: usize, m: usize, v: usize, count: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, c1: f64, c2: f64, decay: f64): void {
-  adamwTensor<f64>(param, grad, m, v, count, lr, beta1, beta2, eps, c1, c2, decay);
+export function adamwF64(param: usize, grad: usize, m: usize, v: usize, count: i32, beta1: f64, beta2: f64, eps: f64, stepSize: f64, inverseC2: f64, decay: f64): void {
+  adamwTensor<f64>(param, grad, m, v, count, beta1, beta2, eps, stepSize, inverseC2, decay);
 }
 
 /**
