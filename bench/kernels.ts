@@ -9,6 +9,7 @@
  *   npm run bench                     (tsx bench/kernels.ts)
  *   npx tsx bench/kernels.ts [--seconds 2] [--rounds 3] [--engines wasm,wasm-fma,ts,tfjs,torch] [--p 59,97]
  *                            [--tf-p 59] [--model mlp,transformer] [--peak-f32 112] [--peak-f64 56]
+ *                            [--target mlp=1.8,transformer=3]
  *
  * A seed-step is one full-batch forward + backward (lossAndGrad, CE, tau 1) plus one AdamW update of one
  * seed's network; PyTorch's step is the same work in its own terms. The wasm engine is timed with its
@@ -56,6 +57,8 @@ export interface Options {
   /** Moduli of the transformer rows. */
   transformerModuli: number[];
   peak: Record<Precision, number>;
+  /** Ratios to PyTorch to check each model's rows against (--target mlp=1.8,transformer=3); none by default. */
+  targets: Partial<Record<ModelKind, number>>;
 }
 
 export interface RowResult {
@@ -319,7 +322,49 @@ function parseOptions(argv: string[]): Options {
     // One Zen 4 core: 2 x 256-bit FMA pipes at ~3.5 GHz = 112 GFLOP/s float32, half in float64.
     // Plain wasm SIMD (128-bit, no FMA) can reach at most a quarter of that.
     peak: { f32: number('peak-f32', 112), f64: number('peak-f64', 56) },
+    targets: parseTargets(value('target')),
   };
+}
+
+/** --target mlp=1.8,transformer=3: the ratio to PyTorch each model's rows are checked against. */
+function parseTargets(text: string | undefined): Partial<Record<ModelKind, number>> {
+  const targets: Partial<Record<ModelKind, number>> = {};
+  for (const item of text ? text.split(',') : []) {
+    const [model, ratio] = item.split('=');
+    const x = Number(ratio);
+    if ((model !== 'mlp' && model !== 'transformer') || !(x > 0)) {
+      throw new Error(`bench: expected --target as model=ratio pairs (mlp=1.8,transformer=3), found ${JSON.stringify(item)}`);
+    }
+    targets[model] = x;
+  }
+  return targets;
+}
+
+/**
+ * What each row's target ratio asks of our kernels, from this run's own measurements: the seed-steps per
+ * second it takes (the ratio times PyTorch's), the rate our arithmetic would then run at, and that rate as
+ * a share of the FMA ceiling measured beside it. Above 100% no efficiency reaches it at our arithmetic;
+ * above what the GEMM reaches (bench/kernel-profile.ts) the whole step would have to beat its best kernel.
+ */
+export function formatTargets(rows: RowResult[], options: Options, ceiling: SimdCeiling): string[] {
+  const lines: string[] = [];
+  for (const row of rows) {
+    const target = options.targets[row.model];
+    const torch = row.stepsPerSecond.torch;
+    const fma = row.stepsPerSecond['wasm-fma'];
+    if (target === undefined || torch === undefined || fma === undefined) continue;
+    const flops = oursFlops(row.model, row.n, row.p);
+    const needed = target * torch;
+    const needGflops = (needed * flops) / 1e9;
+    const haveGflops = (fma * flops) / 1e9;
+    const ceilingGflops = ceiling.fmaGflops[row.precision];
+    const verdict = fma >= needed ? 'met' : `not met: ${(needed / fma).toFixed(2)}x faster needed`;
+    lines.push(
+      `${row.model} p ${row.p} ${row.precision}: ${target}x PyTorch = ${needed.toFixed(1)} seed-steps/s = ${needGflops.toFixed(1)} GFLOP/s, ` +
+        `${((100 * needGflops) / ceilingGflops).toFixed(0)}% of the FMA ceiling; ours ${fma.toFixed(1)}/s, ${((100 * haveGflops) / ceilingGflops).toFixed(0)}%: ${verdict}`,
+    );
+  }
+  return lines;
 }
 
 /** Which of the named x86 feature flags the first CPU of /proc/cpuinfo lists (where FMA comes from). */
@@ -357,6 +402,8 @@ async function main(): Promise<void> {
   // (AVX2) kernels unless OPENBLAS_CORETYPE=SkylakeX says otherwise; the ratios are lowest against AVX-512
   if (blas.length) console.log(`PyTorch's BLAS kernels: ${blas.join(', ')}${process.env.OPENBLAS_CORETYPE ? ` (OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE})` : ''}`);
   console.log('\n' + formatTable(rows, options, ceiling));
+  const targets = formatTargets(rows, options, ceiling);
+  if (targets.length) console.log(`\nWhat the targets need (--target), from this run's rates and FMA ceiling:\n${targets.join('\n')}`);
   console.log("\nOther processes share this machine's CPUs: figures are noisy (see the load average above).");
 }
 
