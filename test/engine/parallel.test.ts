@@ -1,8 +1,10 @@
 /**
  * Parallelism is real: two independent stages that each burn one core for a fixed amount of work
  * finish, with -j 2, in about the time of one. Measured as overlap, so that a machine shared with
- * other work slows both stages without failing the test: wall time against the sum of the two
- * stages' own durations (1.0 = serial, 0.5 = perfectly parallel).
+ * other work slows the stages without failing the test: the time both ran at once, a + b - wall, as a
+ * share of the shorter stage (at most 0 when serial, 1 when the shorter ran wholly beside the longer).
+ * A share of the sum would not do: on a loaded machine one stage can take twice the other (seen in CI:
+ * 4078 ms and 1800 ms), and then even perfect overlap gives wall/(a+b) = 0.69.
  */
 import { afterAll, expect, test } from 'vitest';
 import { repro } from '../../src/engine/verbs/repro.ts';
@@ -38,10 +40,10 @@ test('two independent CPU-bound stages overlap with -j 2', async () => {
   const a = r.outcomes.get('a')!.ms!;
   const b = r.outcomes.get('b')!.ms!;
   expect(Math.min(a, b)).toBeGreaterThan(1000);
-  const ratio = wall / (a + b);
-  console.log(`parallel: stage a ${Math.round(a)} ms, stage b ${Math.round(b)} ms, wall ${Math.round(wall)} ms, wall/(a+b) = ${ratio.toFixed(2)}`);
-  // Serial execution gives >= 1.0; two processes on two cores give about 0.5.
-  expect(ratio).toBeLessThan(0.75);
+  const overlap = (a + b - wall) / Math.min(a, b);
+  console.log(`parallel: stage a ${Math.round(a)} ms, stage b ${Math.round(b)} ms, wall ${Math.round(wall)} ms, overlap ${overlap.toFixed(2)} of the shorter`);
+  // Serial execution gives at most 0 (the engine's own time between the stages makes it negative).
+  expect(overlap).toBeGreaterThan(0.5);
 });
 
 test('a free slot goes to the instance declared first, not to the one ready first', async () => {

@@ -4,11 +4,12 @@
  * a failure), and when the stage's `timeout:` expires (reported as a timeout, not "killed from
  * outside"). Store, lock and artifacts stay as they were in every case.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, test } from 'vitest';
-import { cli, describeProcess, gone, makeRepo, removeRepos, snapshot, spawnCli, waitFor, type Repo } from '../engine/helpers.ts';
+import { cli, describeProcess, gone, makeRepo, PROJECT, removeRepos, snapshot, spawnCli, waitFor, type Repo } from '../engine/helpers.ts';
 
 afterAll(removeRepos);
 
@@ -148,6 +149,108 @@ export default {
     expect(r.err).toMatch(/✗ FAILED\s+hold: command was killed by SIGKILL \(out of memory, or killed from outside grokpipe\)/);
     await waitFor(() => gone(pids(repo).bg), 'the background child to be reaped with its group', 3000);
     expect(snapshot(repo)).toEqual(before);
+  }, 30000);
+});
+
+/** A detached `sleep` (the leader of its own group, as a stage is), with `env` added to its environment. */
+function detachedSleep(env: Record<string, string> = {}): ChildProcess {
+  const c = spawn('sleep', ['300'], { detached: true, stdio: 'ignore', env: { ...process.env, ...env } });
+  c.unref();
+  return c;
+}
+
+/** The group keeper an engine process started: its child running group-keeper.mjs. */
+function keeperOf(engine: number): number | null {
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${e}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      if (ppid === engine && readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('group-keeper.mjs')) return Number(e);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+describe('the group keeper', () => {
+  const KEEPER = join(PROJECT, 'src', 'engine', 'run', 'group-keeper.mjs');
+
+  /** Starts a keeper with `mark`, tells it `told`, then closes its channel as an engine's death would. */
+  async function keeperOutlives(mark: string, told: number[]): Promise<void> {
+    const k = spawn(process.execPath, [KEEPER, mark], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json', detached: true });
+    await new Promise((r) => k.once('message', r));
+    for (const pgid of told) k.send({ type: 'led', pgid });
+    const exited = new Promise((r) => k.once('exit', r));
+    await new Promise((r) => setTimeout(r, 100)); // the messages are read before the channel closes
+    k.disconnect();
+    await exited;
+  }
+
+  test('kills a group it was never told of when a process of it carries the engine\'s mark (a stage killed with its engine before the keeper heard of it), and nothing unmarked', async () => {
+    const marked = detachedSleep({ GROKPIPE_RUN_MARK: 'test.1' });
+    const otherMark = detachedSleep({ GROKPIPE_RUN_MARK: 'test.2' });
+    const unmarked = detachedSleep();
+    try {
+      await keeperOutlives('test.1', []);
+      await waitFor(() => gone(marked.pid!), 'the marked, untold group to die', 3000);
+      expect(gone(otherMark.pid!)).toBe(false);
+      expect(gone(unmarked.pid!)).toBe(false);
+    } finally {
+      for (const c of [marked, otherMark, unmarked]) c.kill('SIGKILL');
+    }
+  });
+
+  test('kills a group it was told of even when no process of it carries the mark (the portable path)', async () => {
+    const told = detachedSleep();
+    try {
+      await keeperOutlives('test.3', [told.pid!]);
+      await waitFor(() => gone(told.pid!), 'the told group to die', 3000);
+    } finally {
+      told.kill('SIGKILL');
+    }
+  });
+
+  test('a keeper killed while a stage runs is replaced: SIGKILL of grokpipe afterwards still leaves no stage process', async () => {
+    const { repo } = await builtRepo();
+    const child = spawnCli(repo, 'repro');
+    await waitFor(() => repo.exists('bg.pid') && repo.read('bg.pid').trim() !== '', 'the stage to start');
+    const { shell, bg } = pids(repo);
+    const first = keeperOf(child.pid!);
+    expect(first).not.toBeNull();
+    process.kill(first!, 'SIGKILL');
+    await waitFor(() => { const k = keeperOf(child.pid!); return k !== null && k !== first; }, 'a new keeper', 10000);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    await waitFor(() => gone(shell) && gone(bg), 'the orphaned stage processes to die', 5000).catch((e: Error) => {
+      throw new Error(`${e.message}: shell ${describeProcess(shell)}, background ${describeProcess(bg)}`);
+    });
+    rmSync(join(repo.dir, 'hang'));
+  }, 30000);
+
+  test('SIGKILL of grokpipe while a module stage busy-loops (it cannot read that its engine went): the worker and its children die', async () => {
+    const BUSY = `import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+export default {
+  params: { type: 'object' },
+  async run() {
+    const child = spawn('sleep', ['300'], { stdio: 'ignore' });
+    writeFileSync('busy.pid', String(process.pid) + ' ' + String(child.pid));
+    for (;;) {}
+  },
+};
+`;
+    const repo = makeRepo({ 'pipeline.yaml': 'version: 1\nstages:\n  busy:\n    uses: stages/busy.ts\n', 'stages/busy.ts': BUSY });
+    const child = spawnCli(repo, 'repro');
+    await waitFor(() => repo.exists('busy.pid') && repo.read('busy.pid').includes(' '), 'the stage to start');
+    const [worker, sleeper] = repo.read('busy.pid').split(' ').map(Number) as [number, number];
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    await waitFor(() => gone(worker) && gone(sleeper), 'the busy worker and its child to die', 5000).catch((e: Error) => {
+      throw new Error(`${e.message}: worker ${describeProcess(worker)}, child ${describeProcess(sleeper)}`);
+    });
   }, 30000);
 });
 

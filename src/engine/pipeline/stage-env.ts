@@ -15,6 +15,10 @@
  * written to manifests and run records, and a declared variable may be a credential. It is there only
  * when `env:` is, so no other key moves. Declaring LANG, LC_ALL or TZ passes the caller's value instead
  * of the fixed one.
+ *
+ * The executor adds one variable of its own, GROKPIPE_RUN_MARK (run/group-keeper.ts): a value that names
+ * the engine process, by which its group keeper finds the stage's processes if the engine is killed. It is
+ * not keyed, as HOME is not: a stage has no reason to read it, and it cannot change what a stage computes.
  */
 
 import { sha256 } from '../sha256.ts';

@@ -4,9 +4,10 @@
  * a shell as the leader of a new group (no Node process per instance: starting one cost tens of
  * milliseconds of CPU, more than a small command). Either way a crash, a throw, an out-of-memory or a
  * SIGKILL fails that instance only, and the whole group goes when the stage ends, is stopped (Ctrl-C,
- * SIGTERM, its timeout), or when the engine itself dies (a worker sees its IPC channel close and kills
- * its group; a command's group is killed by the engine's one group keeper, group-keeper.mjs). Either
- * way the process gets the stage's environment (pipeline/stage-env.ts), not the engine's whole one.
+ * SIGTERM, its timeout), or when the engine itself dies (the engine's one group keeper, group-keeper.mjs,
+ * kills what is left; a worker that sees its IPC channel close also kills its own group). Either way the
+ * process gets the stage's environment (pipeline/stage-env.ts), not the engine's whole one, plus the
+ * keeper's mark.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -86,9 +87,12 @@ function stoppedResult(reason: StopReason, tail: string[]): RunResult {
   return { ok: false, stopped: reason, reason: reason === 'timeout' ? 'timed out' : 'interrupted', detail: tail };
 }
 
-export function runModuleStage(req: RunRequest, root: string, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
+export async function runModuleStage(req: RunRequest, root: string, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
   const env = stageEnvironment(req.env);
-  if (typeof env === 'string') return Promise.resolve({ ok: false, reason: env, detail: [] });
+  if (typeof env === 'string') return { ok: false, reason: env, detail: [] };
+  // A worker kills its own group when it sees the engine go, unless it is too busy to see it (a stage
+  // that never yields): the keeper covers that case.
+  const keeper = await groupKeeper();
   const child = fork(WORKER, [], {
     cwd: root,
     // The compiled worker loads tsx itself, and only for a TypeScript stage module.
@@ -96,8 +100,10 @@ export function runModuleStage(req: RunRequest, root: string, events: RunEvents,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
     detached: true,
-    env,
+    env: { ...env, ...keeper.env },
   });
+  const pgid = child.pid;
+  if (pgid !== undefined) keeper.led(pgid);
   let done = false;
   let error: { message: string; stack?: string } | null = null;
   child.on('message', (m: WorkerMessage) => {
@@ -123,6 +129,7 @@ export function runModuleStage(req: RunRequest, root: string, events: RunEvents,
     }
     return { ok: false, reason: `stage process exited with code ${code} before finishing`, detail: events.tail() };
   });
+  if (pgid !== undefined) child.on('exit', () => keeper.ended(pgid));
   if (child.connected) child.send(req);
   return promise;
 }
@@ -134,7 +141,7 @@ export async function runCommandStage(argv: string[], root: string, events: RunE
   let child: ChildProcess;
   try {
     // The command itself leads the stage's process group: no process stands between the engine and it.
-    child = spawn(argv[0]!, argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
+    child = spawn(argv[0]!, argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...env, ...keeper.env } });
   } catch (e) {
     // Errors such as E2BIG are thrown by spawn itself; a missing program comes later, as an 'error' event.
     const err = e as NodeJS.ErrnoException;
