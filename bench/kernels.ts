@@ -222,23 +222,32 @@ async function benchmarkRow(
   return row;
 }
 
+/**
+ * A rate of seed-steps per second as arithmetic: GFLOP/s by the engine's own FLOP count (PyTorch's
+ * formulation for torch, ours otherwise), its share of the assumed peak, and its share of the ceiling that
+ * bounds the engine (the FMA ceiling for the FMA build, the multiply + add one for every other engine of
+ * ours; none for PyTorch). The one place the bench turns steps into GFLOP/s and shares.
+ */
+function arithmetic(row: RowResult, engine: ColumnName, stepsPerSecond: number, options: Options, ceiling: SimdCeiling): { gflops: number; ofPeak: number; ofCeiling: number | null } {
+  const flops = engine === 'torch' ? torchFlops(row.model, row.n, row.p) : oursFlops(row.model, row.n, row.p);
+  const gflops = (stepsPerSecond * flops) / 1e9;
+  const bound = engine === 'torch' ? null : engine === 'wasm-fma' ? ceiling.fmaGflops[row.precision] : ceiling.gflops[row.precision];
+  return { gflops, ofPeak: (100 * gflops) / options.peak[row.precision], ofCeiling: bound === null ? null : (100 * gflops) / bound };
+}
+
+const percent = (x: number): string => `${x.toFixed(0)}%`;
+
 function formatRow(row: RowResult, options: Options, ceiling: SimdCeiling): string {
   const ours = oursFlops(row.model, row.n, row.p);
   const theirs = torchFlops(row.model, row.n, row.p);
-  const peak = options.peak[row.precision];
   const cells = [`${row.model} p ${row.p} ${row.precision} (n ${row.n}; ${(ours / 1e6).toFixed(0)} / ${(theirs / 1e6).toFixed(0)} MFLOP per step ours / PyTorch)`];
   const columns: ColumnName[] = [...options.engines, ...(options.engines.includes('wasm') ? (['wasm-ts-adamw'] as const) : [])];
   for (const engine of columns) {
     const s = row.stepsPerSecond[engine];
     if (s === undefined) continue;
-    const gflops = (s * (engine === 'torch' ? theirs : ours)) / 1e9;
-    const limit =
-      engine === 'torch'
-        ? ''
-        : engine === 'wasm-fma'
-          ? `, ${((100 * gflops) / ceiling.fmaGflops[row.precision]).toFixed(0)}% of FMA ceiling`
-          : `, ${((100 * gflops) / ceiling.gflops[row.precision]).toFixed(0)}% of wasm ceiling`;
-    cells.push(`${engine} ${s.toFixed(1)}/s (${gflops.toFixed(1)} GFLOP/s, ${((100 * gflops) / peak).toFixed(0)}% of peak${limit})`);
+    const a = arithmetic(row, engine, s, options, ceiling);
+    const limit = a.ofCeiling === null ? '' : `, ${percent(a.ofCeiling)} of ${engine === 'wasm-fma' ? 'FMA' : 'wasm'} ceiling`;
+    cells.push(`${engine} ${s.toFixed(1)}/s (${a.gflops.toFixed(1)} GFLOP/s, ${percent(a.ofPeak)} of peak${limit})`);
   }
   return cells.join('  |  ') + (row.notes.length ? `  [${row.notes.join('; ')}]` : '');
 }
@@ -251,22 +260,18 @@ export function formatTable(rows: RowResult[], options: Options, ceiling: SimdCe
   const lines = [header];
   for (const row of rows) {
     const wasm = row.stepsPerSecond.wasm;
-    const torch = row.stepsPerSecond.torch;
-    const peak = options.peak[row.precision];
-    const fixed = (s: number | undefined) => (s === undefined ? '-' : s.toFixed(1));
-    const ours = wasm === undefined ? '-' : (() => {
-      const g = (wasm * oursFlops(row.model, row.n, row.p)) / 1e9;
-      return `${g.toFixed(1)} (${((100 * g) / peak).toFixed(0)}%, ${((100 * g) / ceiling.gflops[row.precision]).toFixed(0)}%)`;
-    })();
     const fma = row.stepsPerSecond['wasm-fma'];
-    const oursFma = fma === undefined ? '-' : (() => {
-      const g = (fma * oursFlops(row.model, row.n, row.p)) / 1e9;
-      return `${g.toFixed(1)} (${((100 * g) / peak).toFixed(0)}%, ${((100 * g) / ceiling.fmaGflops[row.precision]).toFixed(0)}%)`;
-    })();
-    const theirs = torch === undefined ? '-' : (() => {
-      const g = (torch * torchFlops(row.model, row.n, row.p)) / 1e9;
-      return `${g.toFixed(1)} (${((100 * g) / peak).toFixed(0)}%)`;
-    })();
+    const torch = row.stepsPerSecond.torch;
+    const fixed = (s: number | undefined) => (s === undefined ? '-' : s.toFixed(1));
+    // GFLOP/s (% of peak, % of the engine's ceiling where it has one)
+    const shares = (engine: ColumnName, s: number | undefined): string => {
+      if (s === undefined) return '-';
+      const a = arithmetic(row, engine, s, options, ceiling);
+      return `${a.gflops.toFixed(1)} (${[a.ofPeak, a.ofCeiling].filter((x) => x !== null).map(percent).join(', ')})`;
+    };
+    const ours = shares('wasm', wasm);
+    const oursFma = shares('wasm-fma', fma);
+    const theirs = shares('torch', torch);
     lines.push([
       row.model,
       String(row.p),
@@ -353,15 +358,13 @@ export function formatTargets(rows: RowResult[], options: Options, ceiling: Simd
     const torch = row.stepsPerSecond.torch;
     const fma = row.stepsPerSecond['wasm-fma'];
     if (target === undefined || torch === undefined || fma === undefined) continue;
-    const flops = oursFlops(row.model, row.n, row.p);
     const needed = target * torch;
-    const needGflops = (needed * flops) / 1e9;
-    const haveGflops = (fma * flops) / 1e9;
-    const ceilingGflops = ceiling.fmaGflops[row.precision];
+    const need = arithmetic(row, 'wasm-fma', needed, options, ceiling);
+    const have = arithmetic(row, 'wasm-fma', fma, options, ceiling);
     const verdict = fma >= needed ? 'met' : `not met: ${(needed / fma).toFixed(2)}x faster needed`;
     lines.push(
-      `${row.model} p ${row.p} ${row.precision}: ${target}x PyTorch = ${needed.toFixed(1)} seed-steps/s = ${needGflops.toFixed(1)} GFLOP/s, ` +
-        `${((100 * needGflops) / ceilingGflops).toFixed(0)}% of the FMA ceiling; ours ${fma.toFixed(1)}/s, ${((100 * haveGflops) / ceilingGflops).toFixed(0)}%: ${verdict}`,
+      `${row.model} p ${row.p} ${row.precision}: ${target}x PyTorch = ${needed.toFixed(1)} seed-steps/s = ${need.gflops.toFixed(1)} GFLOP/s, ` +
+        `${percent(need.ofCeiling!)} of the FMA ceiling; ours ${fma.toFixed(1)}/s, ${percent(have.ofCeiling!)}: ${verdict}`,
     );
   }
   return lines;
