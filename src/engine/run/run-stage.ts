@@ -17,7 +17,7 @@ import { ENGINE_IS_TYPESCRIPT } from '../keys/typescript-modules.ts';
 import { stopReason, type RunEvents, type RunResult, type StopReason } from './executor.ts';
 import type { RunRequest, WorkerMessage } from './worker-protocol.ts';
 import { stageEnvironment } from '../pipeline/stage-env.ts';
-import { groupKeeper } from './group-keeper.ts';
+import { groupKeeper, type GroupKeeper } from './group-keeper.ts';
 
 // worker.js beside the compiled engine (dist/), worker.ts beside the sources (src/, run through tsx).
 const WORKER = fileURLToPath(new URL(ENGINE_IS_TYPESCRIPT ? './worker.ts' : './worker.js', import.meta.url));
@@ -43,6 +43,17 @@ export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolea
   } catch {
     return false;
   }
+}
+
+/**
+ * Tells the keeper of the group `child` leads, and of its end. Called after supervise(), so that its
+ * 'exit' listener, which kills what was left of the group, runs before the keeper is told the group ended.
+ */
+function keep(child: ChildProcess, keeper: GroupKeeper): void {
+  const pgid = child.pid;
+  if (pgid === undefined) return;
+  keeper.led(pgid);
+  child.on('exit', () => keeper.ended(pgid));
 }
 
 /**
@@ -102,8 +113,6 @@ export async function runModuleStage(req: RunRequest, root: string, events: RunE
     detached: true,
     env: { ...env, ...keeper.env },
   });
-  const pgid = child.pid;
-  if (pgid !== undefined) keeper.led(pgid);
   let done = false;
   let error: { message: string; stack?: string } | null = null;
   child.on('message', (m: WorkerMessage) => {
@@ -129,7 +138,7 @@ export async function runModuleStage(req: RunRequest, root: string, events: RunE
     }
     return { ok: false, reason: `stage process exited with code ${code} before finishing`, detail: events.tail() };
   });
-  if (pgid !== undefined) child.on('exit', () => keeper.ended(pgid));
+  keep(child, keeper);
   if (child.connected) child.send(req);
   return promise;
 }
@@ -147,8 +156,6 @@ export async function runCommandStage(argv: string[], root: string, events: RunE
     const err = e as NodeJS.ErrnoException;
     return { ok: false, reason: commandStartProblem(argv, { code: err.code ?? null, message: err.message }), detail: [] };
   }
-  const pgid = child.pid;
-  if (pgid !== undefined) keeper.led(pgid);
   const stop = () => void signalGroup(child, 'SIGTERM');
   const shown = argv.map((a) => JSON.stringify(a.length > 200 ? `${a.slice(0, 200)}…` : a)).join(' ');
   const promise = supervise(child, events, signal, stop, ({ code, signal: sig, spawnError }) => {
@@ -165,8 +172,7 @@ export async function runCommandStage(argv: string[], root: string, events: RunE
     }
     return { ok: false, reason: `command exited with code ${code}: ${shown}`, detail: events.tail() };
   });
-  // After supervise's own 'exit' listener, which has killed what was left of the group.
-  if (pgid !== undefined) child.on('exit', () => keeper.ended(pgid));
+  keep(child, keeper);
   return promise;
 }
 
