@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { gone } from '../test/engine/helpers.ts';
 
 const BIN = fileURLToPath(new URL('../bin/grokpipe.js', import.meta.url));
 
@@ -26,15 +27,8 @@ stages:
     deps: { b: base }
 `;
 
-/** Alive and not a zombie (an orphan's zombie waits for an init that may not reap it). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
+/** Alive and not a zombie (an orphan's zombie waits for an init that may not reap it): the tests' own check. */
+const alive = (pid: number): boolean => !gone(pid);
 
 /** One loop of `rounds` rounds in its own repository; returns how many rounds left a stage process alive. */
 async function loop(rounds: number): Promise<number> {

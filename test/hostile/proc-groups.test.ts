@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, test } from 'vitest';
 import { cli, describeProcess, gone, makeRepo, PROJECT, removeRepos, snapshot, spawnCli, waitFor, type Repo } from '../engine/helpers.ts';
+import { RUN_MARK } from '../../src/engine/run/group-keeper.ts';
 
 afterAll(removeRepos);
 
@@ -25,6 +26,28 @@ stages:
     cmd: [sh, -c, "echo $$ > shell.pid; sleep 300 & echo $! > bg.pid; while [ -e hang ]; do sleep 0.05; done; echo ${v} > \${out}/h.txt"]
     deps: { b: base }${timeout ? `\n    timeout: "${timeout}"` : ''}
 `;
+
+/**
+ * A module stage that starts a child, records its own pid and the child's in busy.pid, then never yields:
+ * it cannot read an abort message, nor see its engine go.
+ */
+const BUSY = `import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+export default {
+  params: { type: 'object' },
+  async run() {
+    const child = spawn('sleep', ['300'], { stdio: 'ignore' });
+    writeFileSync('busy.pid', String(process.pid) + ' ' + String(child.pid));
+    for (;;) {}
+  },
+};
+`;
+
+/** The worker's and its child's pids, once the busy stage has written them. */
+function busyPids(repo: Repo): [worker: number, child: number] | null {
+  const text = repo.exists('busy.pid') ? repo.read('busy.pid') : '';
+  return text.includes(' ') ? (text.split(' ').map(Number) as [number, number]) : null;
+}
 
 function pids(repo: Repo): { shell: number; bg: number } {
   return { shell: Number(repo.read('shell.pid')), bg: Number(repo.read('bg.pid')) };
@@ -120,22 +143,11 @@ describe('process groups', () => {
   }, 30000);
 
   test('class: a module stage that ignores ctx.signal (a busy loop) is killed with its children after the grace period', async () => {
-    const BUSY = `import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-export default {
-  params: { type: 'object' },
-  async run() {
-    const child = spawn('sleep', ['300'], { stdio: 'ignore' });
-    writeFileSync('bg.pid', String(child.pid));
-    for (;;) {} // never yields: the abort message cannot be read
-  },
-};
-`;
     const repo = makeRepo({ 'pipeline.yaml': 'version: 1\nstages:\n  busy:\n    uses: stages/busy.ts\n    timeout: 3s\n', 'stages/busy.ts': BUSY });
     const r = await cli(repo, 'repro');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/✗ FAILED\s+busy: timed out after 3s \(the `timeout:` of stage busy\)/);
-    await waitFor(() => gone(Number(repo.read('bg.pid'))), 'the module stage\'s child to die with its group', 3000);
+    await waitFor(() => gone(busyPids(repo)![1]), 'the module stage\'s child to die with its group', 3000);
     expect(snapshot(repo)).toEqual({});
   }, 40000);
 
@@ -178,7 +190,7 @@ describe('the group keeper', () => {
 
   /** Starts a keeper with `mark`, tells it `told`, then closes its channel as an engine's death would. */
   async function keeperOutlives(mark: string, told: number[]): Promise<void> {
-    const k = spawn(process.execPath, [KEEPER, mark], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json', detached: true });
+    const k = spawn(process.execPath, [KEEPER, `${RUN_MARK}=${mark}`], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json', detached: true });
     await new Promise((r) => k.once('message', r));
     for (const pgid of told) k.send({ type: 'led', pgid });
     const exited = new Promise((r) => k.once('exit', r));
@@ -188,8 +200,8 @@ describe('the group keeper', () => {
   }
 
   test('kills a group it was never told of when a process of it carries the engine\'s mark (a stage killed with its engine before the keeper heard of it), and nothing unmarked', async () => {
-    const marked = detachedSleep({ GROKPIPE_RUN_MARK: 'test.1' });
-    const otherMark = detachedSleep({ GROKPIPE_RUN_MARK: 'test.2' });
+    const marked = detachedSleep({ [RUN_MARK]: 'test.1' });
+    const otherMark = detachedSleep({ [RUN_MARK]: 'test.2' });
     const unmarked = detachedSleep();
     try {
       await keeperOutlives('test.1', []);
@@ -230,21 +242,10 @@ describe('the group keeper', () => {
   }, 30000);
 
   test('SIGKILL of grokpipe while a module stage busy-loops (it cannot read that its engine went): the worker and its children die', async () => {
-    const BUSY = `import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-export default {
-  params: { type: 'object' },
-  async run() {
-    const child = spawn('sleep', ['300'], { stdio: 'ignore' });
-    writeFileSync('busy.pid', String(process.pid) + ' ' + String(child.pid));
-    for (;;) {}
-  },
-};
-`;
     const repo = makeRepo({ 'pipeline.yaml': 'version: 1\nstages:\n  busy:\n    uses: stages/busy.ts\n', 'stages/busy.ts': BUSY });
     const child = spawnCli(repo, 'repro');
-    await waitFor(() => repo.exists('busy.pid') && repo.read('busy.pid').includes(' '), 'the stage to start');
-    const [worker, sleeper] = repo.read('busy.pid').split(' ').map(Number) as [number, number];
+    await waitFor(() => busyPids(repo) !== null, 'the stage to start');
+    const [worker, sleeper] = busyPids(repo)!;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;

@@ -11,14 +11,15 @@
  *   killed in that instant (under load, a stage can print its pid and be killed within a millisecond or
  *   two) leaves a group nobody was told of;
  * - where /proc exists (Linux), every process whose environment carries the coordinator's mark (argv[2],
- *   set as GROKPIPE_RUN_MARK in each stage's environment, so inherited by what the stage starts): this
- *   finds a group from its first instant, and a child that left its group (setsid) too.
+ *   the whole `NAME=value` entry, set in each stage's environment and so inherited by what the stage
+ *   starts): this finds a group from its first instant, and a child that left its group (setsid) too.
  *
  * Plain JavaScript on purpose: it starts with bare node, without tsx.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-const MARK = `GROKPIPE_RUN_MARK=${process.argv[2] ?? ''}`;
+/** The environment entry, as /proc/<pid>/environ lists it (the name is group-keeper.ts's RUN_MARK). */
+const MARK = process.argv[2] ?? '';
 const told = new Set();
 
 process.on('message', (m) => {
@@ -35,6 +36,7 @@ function markedGroups() {
     return null;
   }
   const groups = new Set();
+  if (!MARK) return groups;
   for (const e of entries) {
     if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
     try {

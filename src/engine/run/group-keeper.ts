@@ -16,6 +16,8 @@ const KEEPER = fileURLToPath(new URL('./group-keeper.mjs', import.meta.url));
 /** The environment variable that marks this engine's stage processes (documented in pipeline/stage-env.ts). */
 export const RUN_MARK = 'GROKPIPE_RUN_MARK';
 const mark = `${process.pid}.${randomBytes(8).toString('hex')}`;
+/** The keeper is given the entry whole, so the variable's name is written here only. */
+const markEntry = `${RUN_MARK}=${mark}`;
 /** Groups led and not yet ended: a replacement keeper is told of them. */
 const running = new Set<number>();
 let keeper: Promise<ChildProcess | null> | null = null;
@@ -24,7 +26,7 @@ function start(): Promise<ChildProcess | null> {
   const started = new Promise<ChildProcess | null>((resolve) => {
     // Detached: Ctrl-C at the terminal reaches the engine, which stops the stages itself, not the keeper.
     // No stdio: a caller waiting for the engine's output to close must not wait for the keeper too.
-    const child = spawn(process.execPath, [KEEPER, mark], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json', detached: true });
+    const child = spawn(process.execPath, [KEEPER, markEntry], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json', detached: true });
     let ready = false;
     const gone = () => {
       if (keeper !== started) return;
