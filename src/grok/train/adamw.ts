@@ -4,25 +4,20 @@
  * decayed tensors only. Moments live in the kernel's precision (Float32Array for float32 kernels, so every
  * stored value is rounded once on store); each update is computed in double within one expression.
  *
- * The bias corrections are kernels/adamw-settings.ts's running products, shared with the kernels'
+ * Its steps (settings and bias corrections) are kernels/adamw-settings.ts's, shared with the kernels'
  * in-module AdamW.
  */
-import { adamWSettings, BiasCorrection, type AdamWStep } from '../kernels/adamw-settings.ts';
+import { AdamWSteps, type AdamWStep } from '../kernels/adamw-settings.ts';
 import type { AdamWOptions, FloatArray, TensorSpec } from '../kernels/contract.ts';
 
 export class AdamW {
-  readonly lr: number;
-  readonly weightDecay: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
   /** Tensor names in spec order (the order of m, v and the state file). */
   readonly names: string[];
   readonly m: FloatArray[];
   readonly v: FloatArray[];
   /** Number of steps taken. */
   t = 0;
-  private readonly bias: BiasCorrection;
+  private readonly steps: AdamWSteps;
   private readonly params: FloatArray[];
   private readonly grads: FloatArray[];
   private readonly decayed: boolean[];
@@ -33,9 +28,7 @@ export class AdamW {
     specs: readonly TensorSpec[],
     opts: AdamWOptions,
   ) {
-    const settings = adamWSettings(opts);
-    ({ lr: this.lr, weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, eps: this.eps } = settings);
-    this.bias = new BiasCorrection(settings);
+    this.steps = new AdamWSteps(opts);
     this.names = specs.map((s) => s.name);
     this.decayed = specs.map((s) => s.decayed);
     this.params = [];
@@ -62,12 +55,10 @@ export class AdamW {
   /** One update from the gradients currently in the kernel's grads views. */
   step(): void {
     this.t += 1;
-    const step = this.bias.next();
-    const { beta1, beta2, eps, lr } = this;
-    const decay = lr * this.weightDecay;
+    const step = this.steps.next();
     for (let ti = 0; ti < this.params.length; ti++) {
-      updateTensor(this.params[ti], this.grads[ti], this.m[ti], this.v[ti], beta1, beta2, step, eps);
-      if (this.decayed[ti] && decay !== 0) decayTensor(this.params[ti], decay);
+      updateTensor(this.params[ti], this.grads[ti], this.m[ti], this.v[ti], step);
+      if (this.decayed[ti] && step.decay !== 0) decayTensor(this.params[ti], step.decay);
     }
   }
 
@@ -75,7 +66,7 @@ export class AdamW {
   setStep(t: number): void {
     if (!Number.isInteger(t) || t < 0) throw new Error(`AdamW.setStep: expected a step count >= 0, found ${t}`);
     this.t = t;
-    this.bias.restart(t);
+    this.steps.restart(t);
   }
 }
 
@@ -84,10 +75,7 @@ function updateTensor(
   G: FloatArray,
   M: FloatArray,
   V: FloatArray,
-  beta1: number,
-  beta2: number,
-  { stepSize, inverseC2 }: AdamWStep,
-  eps: number,
+  { beta1, beta2, eps, stepSize, inverseC2 }: AdamWStep,
 ): void {
   const n = P.length;
   // lr m^ / (sqrt(v^) + eps) with m^ = m / c1 and v^ = v / c2, the corrections folded into the step's two

@@ -337,7 +337,7 @@ export abstract class WasmKernel<T extends object> implements Kernel<T> {
     const v = tensors.map((t) => this.view(t.v, t.size));
     for (const a of [...m, ...v]) a.fill(0);
     const update = this.precision === 'f32' ? x.adamwF32 : x.adamwF64;
-    this.adamw = new WasmAdamW(names, m, v, opts, (beta1, beta2, eps, { stepSize, inverseC2 }, decay) => {
+    this.adamw = new WasmAdamW(names, m, v, opts, ({ beta1, beta2, eps, stepSize, inverseC2, decay }) => {
       for (const t of tensors) update(t.param, t.grad, t.m, t.v, t.size, beta1, beta2, eps, stepSize, inverseC2, t.decayed ? decay : 0);
     });
     return this.adamw;

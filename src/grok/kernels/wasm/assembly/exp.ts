@@ -126,17 +126,22 @@ function powerOfTwo32(ki: v128): v128 {
   return i32x4.shl(i32x4.add(ki, v128.load_splat<i32>(EXPONENT_BIAS_F)), 23);
 }
 
+/** 2^k for integer-valued floats k in [-252, 254], as two exact factors (scaleByPowerOfTwo64's shape). */
+@inline
+function scaleByPowerOfTwo32(y: v128, k: v128): v128 {
+  const ki = integerOf32(k);
+  const k1 = i32x4.shr_s(ki, 1);
+  const k2 = i32x4.sub(ki, k1);
+  return f32x4.mul(f32x4.mul(y, powerOfTwo32(k1)), powerOfTwo32(k2));
+}
+
 /** e^x lane-wise for four floats, in float32 arithmetic. */
 @inline
 export function exp32(x0: v128): v128 {
   const x = f32x4.pmax(f32x4.pmin(x0, f32k(EXP32_MAX)), f32k(EXP32_MIN));
   const k = f32x4.nearest(f32x4.mul(x, f32k(LOG2E_F)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32k(C1_F))), f32x4.mul(k, f32k(C2_F)));
-  const y = expPolynomial32(r);
-  const ki = integerOf32(k); // k is an integer in [-150, 129]
-  const k1 = i32x4.shr_s(ki, 1);
-  const k2 = i32x4.sub(ki, k1);
-  return f32x4.mul(f32x4.mul(y, powerOfTwo32(k1)), powerOfTwo32(k2));
+  return scaleByPowerOfTwo32(expPolynomial32(r), k); // k is an integer in [-150, 129]
 }
 
 /** 1 + r + r^2 (Q5 + r (Q4 + ...)): Cephes' expf polynomial on the reduced argument. */
