@@ -57,6 +57,22 @@ function keep(child: ChildProcess, keeper: GroupKeeper): void {
 }
 
 /**
+ * What both kinds of stage start with: the stage's environment with the run's mark in it, and the keeper
+ * that knows the mark; or why the environment cannot be built.
+ */
+async function prepare(declared: Readonly<Record<string, string | null>> | undefined): Promise<{ env: NodeJS.ProcessEnv; keeper: GroupKeeper } | string> {
+  const env = stageEnvironment(declared);
+  if (typeof env === 'string') return env;
+  const keeper = await groupKeeper();
+  return { env: { ...env, ...keeper.env }, keeper };
+}
+
+/** Who sends a stage's process a signal, as the failure's reason says it. */
+function killedBy(sig: NodeJS.Signals): string {
+  return `${sig}${sig === 'SIGKILL' ? ' (out of memory, or killed from outside grokpipe)' : ' (sent from outside grokpipe)'}`;
+}
+
+/**
  * Common plumbing: output streaming, the stop sequence (`stop` first, SIGKILL of the group after the
  * grace period), and reaping stragglers of the group once the leader has exited.
  */
@@ -99,11 +115,11 @@ function stoppedResult(reason: StopReason, tail: string[]): RunResult {
 }
 
 export async function runModuleStage(req: RunRequest, root: string, events: RunEvents, signal: AbortSignal): Promise<RunResult> {
-  const env = stageEnvironment(req.env);
-  if (typeof env === 'string') return { ok: false, reason: env, detail: [] };
   // A worker kills its own group when it sees the engine go, unless it is too busy to see it (a stage
   // that never yields): the keeper covers that case.
-  const keeper = await groupKeeper();
+  const prepared = await prepare(req.env);
+  if (typeof prepared === 'string') return { ok: false, reason: prepared, detail: [] };
+  const { env, keeper } = prepared;
   const child = fork(WORKER, [], {
     cwd: root,
     // The compiled worker loads tsx itself, and only for a TypeScript stage module.
@@ -111,7 +127,7 @@ export async function runModuleStage(req: RunRequest, root: string, events: RunE
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
     detached: true,
-    env: { ...env, ...keeper.env },
+    env,
   });
   let done = false;
   let error: { message: string; stack?: string } | null = null;
@@ -132,10 +148,7 @@ export async function runModuleStage(req: RunRequest, root: string, events: RunE
     const e = error as { message: string; stack?: string } | null;
     if (e) return { ok: false, reason: `stage threw: ${e.message}`, detail: (e.stack ?? '').split('\n').slice(0, 12) };
     if (spawnError) return { ok: false, reason: `could not start the stage process: ${spawnError.message}`, detail: [] };
-    if (sig) {
-      const why = sig === 'SIGKILL' ? ' (out of memory, or killed from outside grokpipe)' : ' (sent from outside grokpipe)';
-      return { ok: false, reason: `stage process was killed by ${sig}${why}`, detail: events.tail() };
-    }
+    if (sig) return { ok: false, reason: `stage process was killed by ${killedBy(sig)}`, detail: events.tail() };
     return { ok: false, reason: `stage process exited with code ${code} before finishing`, detail: events.tail() };
   });
   keep(child, keeper);
@@ -144,13 +157,13 @@ export async function runModuleStage(req: RunRequest, root: string, events: RunE
 }
 
 export async function runCommandStage(argv: string[], root: string, events: RunEvents, signal: AbortSignal, declared?: Record<string, string | null>): Promise<RunResult> {
-  const env = stageEnvironment(declared);
-  if (typeof env === 'string') return { ok: false, reason: env, detail: [] };
-  const keeper = await groupKeeper();
+  const prepared = await prepare(declared);
+  if (typeof prepared === 'string') return { ok: false, reason: prepared, detail: [] };
+  const { env, keeper } = prepared;
   let child: ChildProcess;
   try {
     // The command itself leads the stage's process group: no process stands between the engine and it.
-    child = spawn(argv[0]!, argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...env, ...keeper.env } });
+    child = spawn(argv[0]!, argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
   } catch (e) {
     // Errors such as E2BIG are thrown by spawn itself; a missing program comes later, as an 'error' event.
     const err = e as NodeJS.ErrnoException;
@@ -166,10 +179,7 @@ export async function runCommandStage(argv: string[], root: string, events: RunE
       const err = spawnError as NodeJS.ErrnoException;
       return { ok: false, reason: commandStartProblem(argv, { code: err.code ?? null, message: err.message }), detail: [] };
     }
-    if (sig) {
-      const why = sig === 'SIGKILL' ? ' (out of memory, or killed from outside grokpipe)' : ' (sent from outside grokpipe)';
-      return { ok: false, reason: `command was killed by ${sig}${why}: ${shown}`, detail: events.tail() };
-    }
+    if (sig) return { ok: false, reason: `command was killed by ${killedBy(sig)}: ${shown}`, detail: events.tail() };
     return { ok: false, reason: `command exited with code ${code}: ${shown}`, detail: events.tail() };
   });
   keep(child, keeper);
