@@ -43,7 +43,7 @@ async function child(precision: Precision, model: ModelKind, p: number, seconds:
   const { createWasmKernel } = await import('../src/grok/kernels/wasm/fma.ts');
   const { makeSplit } = await import('../src/grok/data.ts');
   const { initializeParameters } = await import('../src/grok/models/init.ts');
-  const { measureKernel } = await import('../src/grok/train/kernel-speed.ts');
+  const { measureKernel } = await import('./kernels-ts.ts');
   const { factorizedFlops, transformerFlops, FRACTION } = await import('./kernels.ts');
   const { createSimdCeiling } = await import('./simd-ceiling.ts');
   const kernel = createWasmKernel({ model, p, precision }) as unknown as Kernel<Record<string, FloatArray>>;

@@ -5,13 +5,63 @@
  *   npx tsx bench/kernels-ts.ts [seconds-per-row]
  *
  * A seed-step is one full-batch forward + backward (lossAndGrad) plus one AdamW update of one seed's
- * network: what training costs per seed and step (measureKernel, src/grok/train/kernel-speed.ts).
+ * network: what training costs per seed and step. measureKernel is exported for other benchmarks.
  */
 import { pathToFileURL } from 'node:url';
+import type { FloatArray, Kernel, PairBatch } from '../src/grok/kernels/contract.ts';
 import { createKernel } from '../src/grok/kernels/ts/index.ts';
 import { makeSplit } from '../src/grok/data.ts';
 import { initializeParameters } from '../src/grok/models/init.ts';
-import { measureKernel } from '../src/grok/train/kernel-speed.ts';
+import { AdamW } from '../src/grok/train/adamw.ts';
+import { tensorSpecs } from '../src/grok/models/spec.ts';
+
+export interface KernelSpeed {
+  /** Seed-steps per second (lossAndGrad + AdamW step). */
+  stepsPerSecond: number;
+  /** Mean milliseconds per step. */
+  msPerStep: number;
+  steps: number;
+}
+
+/** The optimizer a measured step ends with: the TypeScript AdamW, or the kernel's own (wasm) where it has one. */
+export type MeasuredOptimizer = 'ts' | 'own';
+
+interface StepOptimizer {
+  step(): void;
+}
+
+/**
+ * Times `kernel` on `batch` for about `seconds` of wall time after `warmupSteps` untimed steps (JIT
+ * warm-up), each step a lossAndGrad (CE, tau 1) followed by an AdamW update of the kernel's parameters
+ * (the model's learning rate, wd 1). Uses performance.now(), for display only.
+ */
+export function measureKernel(
+  kernel: Kernel<Record<string, FloatArray>>,
+  batch: PairBatch,
+  seconds: number,
+  warmupSteps = 5,
+  optimizer: MeasuredOptimizer = 'ts',
+): KernelSpeed {
+  const specs = tensorSpecs(kernel.model, kernel.p);
+  const adamw = { lr: kernel.model === 'mlp' ? 1e-3 : 5e-4, weightDecay: 1 };
+  const own = (kernel as { createAdamW?: (s: typeof specs, o: typeof adamw) => StepOptimizer }).createAdamW;
+  if (optimizer === 'own' && !own) throw new Error(`measureKernel: the ${kernel.identity} kernel has no optimizer of its own`);
+  const opt: StepOptimizer = optimizer === 'own' ? own!.call(kernel, specs, adamw) : new AdamW(kernel.params, kernel.grads, specs, adamw);
+  const step = () => {
+    kernel.lossAndGrad(batch, 'ce', 1);
+    opt.step();
+  };
+  for (let i = 0; i < warmupSteps; i++) step();
+  const t0 = performance.now();
+  let steps = 0;
+  let elapsed = 0;
+  do {
+    step();
+    steps++;
+    elapsed = performance.now() - t0;
+  } while (elapsed < seconds * 1000);
+  return { stepsPerSecond: (steps * 1000) / elapsed, msPerStep: elapsed / steps, steps };
+}
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);

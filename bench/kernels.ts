@@ -14,7 +14,7 @@
  * A seed-step is one full-batch forward + backward (lossAndGrad, CE, tau 1) plus one AdamW update of one
  * seed's network; PyTorch's step is the same work in its own terms. The wasm engine is timed with its
  * in-module AdamW (kernel.createAdamW, bit-identical to src/grok/train/adamw.ts) and, in a second column,
- * with the TypeScript AdamW (measureKernel of src/grok/train/kernel-speed.ts), which the other engines always use.
+ * with the TypeScript AdamW (measureKernel of bench/kernels-ts.ts), which the other engines always use.
  * The wasm kernels (both builds), PyTorch and the SIMD ceilings are measured in alternation, `rounds` times each, and the
  * best round of each is reported: other processes only ever slow a round down, so the best is the least
  * disturbed. PyTorch is optional: it is skipped, with a note, when neither `python3` nor `/usr/bin/python3`
@@ -39,7 +39,7 @@ import { createWasmKernel as createFmaKernel, wasmIdentity as fmaIdentity } from
 import { createWasmKernel } from '../src/grok/kernels/wasm/index.ts';
 import { makeSplit } from '../src/grok/data.ts';
 import { initializeParameters } from '../src/grok/models/init.ts';
-import { measureKernel } from '../src/grok/train/kernel-speed.ts';
+import { measureKernel } from './kernels-ts.ts';
 import { createSimdCeiling, type SimdCeiling } from './simd-ceiling.ts';
 
 

@@ -5,11 +5,7 @@
  */
 import type { ShardEstimate } from '../../src/engine/stage.ts';
 import { expectedSteps, seedShardSteps, trainingSeconds } from '../../src/grok/train/cost-model.ts';
-import { thisMachine } from '../../src/grok/train/machine-speed.ts';
 import type { TrainParams } from '../support/training.ts';
-
-// The reference machine's rates scaled to this one: measured once, when `plan` first needs a training estimate.
-const speed = await thisMachine();
 
 export type EstimatedParams = TrainParams & { rho?: number; heldNorm?: number; arm?: string };
 
@@ -21,13 +17,12 @@ export type EstimatedParams = TrainParams & { rho?: number; heldNorm?: number; a
 export function estimateTraining(params: TrainParams & { rho?: number; heldNorm?: number; arm?: string }, steps?: number, shard?: ShardEstimate): { seconds: number; basis: string } {
   const work = { model: params.model, p: params.p, precision: params.precision };
   if (shard) {
-    if (shard.phase === 'barrier' || shard.phase === 'merge') return { seconds: 0.1, basis: `${shard.phase} of ${shard.count} seed shards (reads and writes small files: about 60 ms measured in quick)` };
-    // A known stop (a fork point) is every seed's: its run phase trains to it and its finish has nothing left.
-    const s = steps !== undefined ? { steps: shard.phase === 'run' ? steps : 0, basis: 'the fork point' } : seedShardSteps({ ...params, seeds: shard.count }, shard.phase);
-    return trainingSeconds({ ...work, seeds: 1, steps: s.steps, stepsBasis: s.basis }, speed);
+    if (shard.phase === 'barrier' || shard.phase === 'merge') return { seconds: 1, basis: `${shard.phase} of ${shard.count} seed shards (reads and writes small files; a guess)` };
+    const s = seedShardSteps({ ...params, seeds: shard.count }, shard.phase);
+    return trainingSeconds({ ...work, seeds: 1, steps: s.steps, stepsBasis: s.basis });
   }
   const stop = steps === undefined ? expectedSteps(params) : { steps, basis: 'the fork point' };
-  return trainingSeconds({ ...work, seeds: params.seeds, steps: stop.steps, stepsBasis: stop.basis }, speed);
+  return trainingSeconds({ ...work, seeds: params.seeds, steps: stop.steps, stepsBasis: stop.basis });
 }
 
 export default function estimate(params: EstimatedParams, shard?: ShardEstimate): { seconds: number; basis: string } {

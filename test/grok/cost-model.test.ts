@@ -26,10 +26,9 @@ describe('cost model', () => {
 
   test('the slowest of more seeds is later, and a table cell never exceeds its budget', () => {
     expect(tail(1)).toBe(1);
-    expect(tail(2)).toBeGreaterThan(1);
+    expect(tail(2)).toBeGreaterThan(1.2);
     expect(tail(12)).toBeGreaterThan(tail(2));
-    // the published median alone (16112) is past this budget
-    expect(expectedSteps({ model: 'transformer', p: 59, rho: 1.15, tau: 1, seeds: 12, budget: 16000 }).steps).toBe(16000);
+    expect(expectedSteps({ model: 'transformer', p: 59, rho: 1.15, tau: 1, seeds: 12, budget: 20000 }).steps).toBe(20000);
   });
 
   test("a seed shard's run and finish add up to the unsharded cell's steps for one seed", () => {
@@ -49,29 +48,5 @@ describe('cost model', () => {
     expect(seedStepsPerSecond('mlp', 67, 'f32').rate).toBeGreaterThan(measured(97));
     expect(seedStepsPerSecond('mlp', 67, 'f64').rate).toBeLessThan(seedStepsPerSecond('mlp', 67, 'f32').rate);
     expect(trainingSeconds({ p: 59, seeds: 2, steps: 1000 }).seconds).toBeCloseTo(2000 / measured(59), 9);
-  });
-
-  test("rates scale by the machine's factor per precision, and this machine's is measured once", async () => {
-    const plain = trainingSeconds({ p: 59, seeds: 1, steps: 1000 }).seconds;
-    const half = { factor: { f32: 0.5, f64: 1 }, basis: 'a machine half as fast in float32' };
-    expect(trainingSeconds({ p: 59, seeds: 1, steps: 1000 }, half).seconds).toBeCloseTo(2 * plain, 9);
-    expect(trainingSeconds({ p: 59, precision: 'f64', seeds: 1, steps: 1000 }, half).seconds).toBeCloseTo(trainingSeconds({ p: 59, precision: 'f64', seeds: 1, steps: 1000 }).seconds, 9);
-    const { thisMachine } = await import('../../src/grok/train/machine-speed.ts');
-    const first = thisMachine();
-    expect(thisMachine()).toBe(first);
-    const speed = await first;
-    for (const f of [speed.factor.f32, speed.factor.f64]) expect(f > 0 && Number.isFinite(f)).toBe(true);
-    expect(speed.basis).toMatch(/seed-steps per CPU-second/);
-  });
-
-  test("a fork's seed shards train to the fork point (the stage's default minStep) and have nothing left to finish", async () => {
-    const { default: estimate } = await import('../../stages/estimate/fork.ts');
-    const { default: fork } = await import('../../stages/fork.ts');
-    const minStep = (fork.params as { properties: { minStep: { default: number } } }).properties.minStep.default;
-    const params = { model: 'mlp', p: 59, precision: 'f32', seeds: 2, budget: 30000 } as never;
-    const run = estimate(params, { phase: 'run', value: 0, count: 2 });
-    expect(run.basis.startsWith(`${minStep} steps (the fork point)`)).toBe(true);
-    expect(estimate(params, { phase: 'finish', value: 0, count: 2 }).seconds).toBe(0);
-    expect(estimate({ ...(params as object), minStep: 2 * minStep } as never, { phase: 'run', value: 0, count: 2 }).seconds).toBeCloseTo(2 * run.seconds, 6);
   });
 });

@@ -1,8 +1,7 @@
 /**
  * How long training takes, for `grokpipe plan` before anything is measured: steps x seeds / the measured
  * seed-steps per second of that model, modulus and precision. Once an instance has run, its recorded
- * duration replaces this estimate. The rates below are measurements on one reference machine; each says
- * where it was taken, and machine-speed.ts scales them to the machine the plan runs on.
+ * duration replaces this estimate. The rates below are measurements; each says where it was taken.
  */
 
 export interface Rate {
@@ -60,12 +59,12 @@ export function seedStepsPerSecond(model: Rate['model'], p: number, precision: R
  *   - a temperature tau > 1 shortens it as the published tau sweep at rho 1.15 does (nearest modulus);
  *   - moduli other than 59 and 97 take T_baseline, T_free and w_c interpolated as powers of p;
  *   - the same-state arms stop at the fork (800) plus their published median delay.
- * tail(n): seeds' ln T_grok spread with a standard deviation of 0.1 (measured: pooled over the 35 cells
- * of quick with 2 or 6 seeds, 0.099 on 43 degrees of freedom, at 0402b8b), so the slowest of n seeds sits
- * exp(0.1 E[max of n standard normals]) above the median (1.06 for 2 seeds, 1.18 for 12). Where nothing applies (the float64 audit at rho 1.25, which the paper reports
+ * tail(n) is an assumption, not a measurement: seeds' ln T_grok spread with a standard deviation of 0.4,
+ * so the slowest of n seeds sits exp(0.4 E[max of n standard normals]) above the median (1.25 for 2
+ * seeds, 1.92 for 12). Where nothing applies (the float64 audit at rho 1.25, which the paper reports
  * as not grokked by 60k) the estimate is the budget.
  */
-const LOG_SD = 0.1;
+const LOG_SD = 0.4;
 
 /** E[max of n standard normal draws] (Blom's approximation): 0 for 1, 0.56 for 2, 1.63 for 12. */
 function expectedMaxNormal(n: number): number {
@@ -226,15 +225,9 @@ export interface TrainingWork {
   stepsBasis?: string;
 }
 
-/**
- * Seconds of one core for `steps` x `seeds` of training, at the rates scaled by `speed`, the machine's
- * factor per precision over the reference machine's (machine-speed.ts; 1 on the reference machine).
- */
-export function trainingSeconds(w: TrainingWork, speed?: { factor: Readonly<Record<'f32' | 'f64', number>>; basis: string }): { seconds: number; basis: string } {
-  const precision = w.precision ?? 'f32';
-  const { rate, basis } = seedStepsPerSecond(w.model ?? 'mlp', w.p, precision);
-  const factor = speed?.factor[precision] ?? 1;
+/** Seconds of one core for `steps` x `seeds` of training. */
+export function trainingSeconds(w: TrainingWork): { seconds: number; basis: string } {
+  const { rate, basis } = seedStepsPerSecond(w.model ?? 'mlp', w.p, w.precision ?? 'f32');
   const steps = `${w.steps} steps${w.stepsBasis ? ` (${w.stepsBasis})` : ''}`;
-  const scaled = speed ? ` x ${factor.toFixed(2)} (${speed.basis})` : '';
-  return { seconds: (w.steps * w.seeds) / (rate * factor), basis: `${steps} x ${w.seeds} seed${w.seeds === 1 ? '' : 's'} / ${basis}${scaled}` };
+  return { seconds: (w.steps * w.seeds) / rate, basis: `${steps} x ${w.seeds} seed${w.seeds === 1 ? '' : 's'} / ${basis}` };
 }
