@@ -27,9 +27,6 @@ stages:
     deps: { b: base }
 `;
 
-/** Alive and not a zombie (an orphan's zombie waits for an init that may not reap it): the tests' own check. */
-const alive = (pid: number): boolean => !gone(pid);
-
 /** One loop of `rounds` rounds in its own repository; returns how many rounds left a stage process alive. */
 async function loop(rounds: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'grokpipe-orphans-'));
@@ -49,8 +46,8 @@ async function loop(rounds: number): Promise<number> {
     engine.kill('SIGKILL');
     await exited;
     const until = performance.now() + 5000;
-    while ((alive(shell) || alive(background)) && performance.now() < until) await sleep(20);
-    if (alive(shell) || alive(background)) {
+    while (!(gone(shell) && gone(background)) && performance.now() < until) await sleep(20);
+    if (!(gone(shell) && gone(background))) {
       orphaned++;
       console.log(`round ${round}: stage ${shell} (and its child ${background}) outlived its engine by 5 s`);
       try {
